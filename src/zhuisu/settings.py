@@ -1,0 +1,76 @@
+"""The one typed settings object of zhuisu.
+
+Every setting is read from the environment with the prefix ``ZHUISU_`` (``ZHUISU_DATABASE_URL`` …),
+has a default, and a description that docs/operations.md repeats (a test keeps them in step).
+Only the composition roots (``api/app.py`` and ``cli/``) build a ``Settings``; services take the
+values they need as arguments.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class PlatformRole(StrEnum):
+    """The role this deployment plays (GB/T 38155-2019: 追溯系统 / 追溯服务平台 / 追溯管理平台)."""
+
+    MANAGEMENT = "management"  # 追溯管理平台: a government platform for a jurisdiction
+    SERVICE = "service"  # 追溯服务平台: a third-party trace service platform
+    ENTERPRISE = "enterprise"  # 追溯系统: one enterprise's own system
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZHUISU_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Directory for the embedded SQLite database and other local files.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db. "
+            "Unset: SQLite file zhuisu.sqlite3 under the data directory."
+        ),
+    )
+    platform_role: PlatformRole = Field(
+        default=PlatformRole.MANAGEMENT,
+        description="Which GB/T 38155 role this deployment plays: management, service or enterprise.",
+    )
+    jurisdiction: str = Field(
+        default="000000",
+        description="GB/T 2260 region code of the jurisdiction this platform serves (000000 = national).",
+    )
+    capture_limit: int = Field(
+        default=10_000,
+        ge=1,
+        description="Most events accepted in one capture request (advertised as GS1-EPCIS-Capture-Limit).",
+    )
+    capture_file_size_limit: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1024,
+        description=(
+            "Largest capture request body in bytes (advertised as GS1-EPCIS-Capture-File-Size-Limit)."
+        ),
+    )
+    capture_batch_size: int = Field(
+        default=1_000,
+        ge=1,
+        description="Events written per database round in bulk capture (all in one transaction per job).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `zhuisu serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `zhuisu serve` listens on.")
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public base URL of this platform, used in Location headers, links and QR codes.",
+    )
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'zhuisu.sqlite3').resolve()}"

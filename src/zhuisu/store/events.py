@@ -1,0 +1,173 @@
+"""SQL for events: the bulk insert of capture, duplicate checks and reads by id.
+
+The bulk path drops to the DB-API driver inside the caller's transaction: ``executemany`` on
+SQLite, ``COPY … FROM STDIN`` on PostgreSQL (psycopg 3). Measured limits of both on the project
+machine are in reference/perf-limits.md §1-§2; ``bench capture`` measures them again beside ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, select, text
+
+from zhuisu.store.engine import is_sqlite
+from zhuisu.store.tables import event_ids, events
+
+EVENT_COLUMNS: tuple[str, ...] = (
+    "pk",
+    "event_id",
+    "event_hash",
+    "event_type",
+    "action",
+    "biz_step",
+    "disposition",
+    "read_point",
+    "biz_location",
+    "event_time_us",
+    "event_time_offset",
+    "record_time_us",
+    "transformation_id",
+    "error_declared",
+    "error_declaration_us",
+    "error_reason",
+    "capture_job",
+    "doc",
+    "namespaces",
+)
+ID_COLUMNS: tuple[str, ...] = ("event_pk", "role", "identifier")
+
+# A row of `events` without its pk (allocated at insert time), in EVENT_COLUMNS[1:] order.
+EventRow = tuple[Any, ...]
+# (index of the event row in the batch, role, identifier)
+IdRow = tuple[int, int, str]
+
+_CHUNK = 500  # parameters per IN (...) lookup; well under SQLite's 32766 variable limit
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    pk: int
+    event_id: str
+    event_hash: str
+    error_declared: bool
+    doc: str
+    namespaces: str | None
+
+
+def allocate_pks(conn: Connection, count: int) -> int:
+    """Reserve ``count`` consecutive primary keys; returns the first.
+
+    Called under the capture write lock (SQLite's single writer, PostgreSQL's advisory lock), so
+    no other writer takes keys in between.
+    """
+    if is_sqlite(conn):
+        top = conn.execute(select(func.coalesce(func.max(events.c.pk), 0))).scalar_one()
+        return int(top) + 1
+    seq = conn.execute(text("SELECT pg_get_serial_sequence('events', 'pk')")).scalar_one()
+    first = conn.execute(text("SELECT nextval(:s)"), {"s": seq}).scalar_one()
+    if count > 1:
+        conn.execute(text("SELECT setval(:s, :v)"), {"s": seq, "v": int(first) + count - 1})
+    return int(first)
+
+
+def insert_batch(conn: Connection, rows: Sequence[EventRow], ids: Sequence[IdRow]) -> list[int]:
+    """Insert events and their identifier rows in the caller's transaction; returns the pks."""
+    if not rows:
+        return []
+    first = allocate_pks(conn, len(rows))
+    pks = list(range(first, first + len(rows)))
+    event_values = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
+    id_values = [(first + i, role, ident) for i, role, ident in ids]
+    write_rows(conn, event_values, id_values)
+    return pks
+
+
+def write_rows(
+    conn: Connection, event_values: Sequence[tuple[Any, ...]], id_values: Sequence[tuple[Any, ...]]
+) -> None:
+    """The raw write of complete rows (pk included), with the driver's fastest bulk method."""
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    if is_sqlite(conn):
+        cur = dbapi.cursor()
+        cur.executemany(
+            f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+            event_values,
+        )
+        cur.executemany("INSERT INTO event_ids (event_pk, role, identifier) VALUES (?, ?, ?)", id_values)
+        cur.close()
+        return
+    with dbapi.cursor() as cur:
+        with cur.copy(f"COPY events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
+            for row in event_values:
+                copy.write_row(row)
+        with cur.copy("COPY event_ids (event_pk, role, identifier) FROM STDIN") as copy:
+            for row in id_values:
+                copy.write_row(row)
+
+
+def existing_hashes(conn: Connection, keys: Iterable[tuple[str, bool]]) -> set[tuple[str, bool]]:
+    """Which (event_hash, error_declared) pairs are already stored."""
+    wanted = list(dict.fromkeys(keys))
+    found: set[tuple[str, bool]] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        hashes = list({h for h, _ in chunk})
+        stmt = select(events.c.event_hash, events.c.error_declared).where(events.c.event_hash.in_(hashes))
+        found.update((h, bool(d)) for h, d in conn.execute(stmt))
+    return found
+
+
+def existing_ids(conn: Connection, keys: Iterable[tuple[str, bool]]) -> dict[tuple[str, bool], str]:
+    """For the (event_id, error_declared) pairs already stored, the hash stored under each."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[tuple[str, bool], str] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        ids = list({i for i, _ in chunk})
+        stmt = select(events.c.event_id, events.c.error_declared, events.c.event_hash).where(
+            events.c.event_id.in_(ids)
+        )
+        for event_id, declared, event_hash in conn.execute(stmt):
+            found[(event_id, bool(declared))] = event_hash
+    return found
+
+
+def _stored(row: Any) -> StoredEvent:
+    return StoredEvent(
+        row.pk, row.event_id, row.event_hash, bool(row.error_declared), row.doc, row.namespaces
+    )
+
+
+_COLUMNS = (
+    events.c.pk,
+    events.c.event_id,
+    events.c.event_hash,
+    events.c.error_declared,
+    events.c.doc,
+    events.c.namespaces,
+)
+
+
+def find_by_event_id(conn: Connection, event_id: str) -> list[StoredEvent]:
+    """The event with this eventID and, if one was captured, its error declaration (last)."""
+    stmt = select(*_COLUMNS).where(events.c.event_id == event_id).order_by(events.c.error_declared)
+    return [_stored(r) for r in conn.execute(stmt)]
+
+
+def list_recent(conn: Connection, *, limit: int, after_pk: int = 0) -> list[StoredEvent]:
+    """Events in capture order after ``after_pk`` (the plain listing; the query issue adds filters)."""
+    stmt = select(*_COLUMNS).where(events.c.pk > after_pk).order_by(events.c.pk).limit(limit)
+    return [_stored(r) for r in conn.execute(stmt)]
+
+
+def count_events(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+
+
+def identifiers_of(conn: Connection, pk: int) -> list[tuple[int, str]]:
+    stmt = select(event_ids.c.role, event_ids.c.identifier).where(event_ids.c.event_pk == pk)
+    return [(int(r), str(i)) for r, i in conn.execute(stmt)]
