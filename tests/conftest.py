@@ -2,9 +2,9 @@
 
 PostgreSQL is used when ZHUISU_TEST_POSTGRES_URL is set.
 
-PostgreSQL tests get a database of their own per test process (``zhuisu_test_<worker>``), created
-fresh and migrated with alembic ``upgrade head``, so parallel workers and the developer's data
-never meet. Tables are emptied after each test.
+PostgreSQL tests get a database of their own per test process (``zhuisu_test_<pid>_<worker>``),
+created fresh and migrated with alembic ``upgrade head``, so parallel workers, concurrent test runs
+on one server and the developer's data never meet. Tables are emptied after each test.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 
 from zhuisu.store import migrate
 from zhuisu.store.engine import make_engine
-from zhuisu.store.tables import metadata
+from zhuisu.store.schema import metadata
 
 POSTGRES_URL = os.environ.get("ZHUISU_TEST_POSTGRES_URL")
 
@@ -32,7 +32,7 @@ def _postgres_engine(worker: str) -> Iterator[Engine]:
     url = make_url(POSTGRES_URL)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    name = f"zhuisu_test_{worker}"
+    name = f"zhuisu_test_{os.getpid()}_{worker}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

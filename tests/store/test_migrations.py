@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from zhuisu.store import migrate
-from zhuisu.store.tables import metadata
+from zhuisu.store.schema import metadata
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

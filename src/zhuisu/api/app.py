@@ -10,7 +10,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from zhuisu import __version__
 from zhuisu.api import problems
-from zhuisu.api.routes import capture, discovery, events
+from zhuisu.api.routes import capture, discovery, events, query, subjects, trace
 from zhuisu.capture.jobs import recover_interrupted
 from zhuisu.settings import Settings
 from zhuisu.store.engine import make_engine, write_transaction
@@ -63,4 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(discovery.router)
     app.include_router(capture.router)
     app.include_router(events.router)
+    app.include_router(query.router)
+    app.include_router(trace.router)
+    app.include_router(subjects.router)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from zhuisu.cli import bench, capture, server
+from zhuisu.cli import bench, capture, query, server, subjects, trace
 
 app = typer.Typer(
     name="zhuisu",
@@ -14,6 +14,9 @@ app = typer.Typer(
 )
 server.register(app)
 capture.register(app)
+query.register(app)
+trace.register(app)
+subjects.register(app)
 app.add_typer(bench.app, name="bench")
 
 if __name__ == "__main__":  # pragma: no cover

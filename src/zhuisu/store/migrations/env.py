@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from zhuisu.store.tables import metadata
+from zhuisu.store.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - zhuisu always passes a connection

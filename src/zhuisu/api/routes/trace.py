@@ -1,0 +1,7 @@
+"""Trace back / forward and recall scope."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""Tables of the subject capability (registered in the shared MetaData of ``store.tables``)."""
+
+from __future__ import annotations
+
+from zhuisu.store.tables import metadata
+
+__all__ = ["metadata"]
