@@ -101,6 +101,32 @@ def test_post_single_event(client: TestClient) -> None:
     assert event["epcList"] == [sgtin(3)]
 
 
+# meanValue outside [minValue, maxValue]: a data-quality finding, not a reason to refuse the event
+ODD_SENSOR = {
+    "sensorElementList": [
+        {"sensorReport": [{"type": "Temperature", "minValue": 2, "maxValue": 4, "meanValue": 9, "uom": "CEL"}]}
+    ]
+}
+
+
+def test_warnings_are_reported_with_the_job_and_the_event_is_stored(client: TestClient) -> None:
+    events = [make_event(epcs=[sgtin(5)], extra=ODD_SENSOR)]
+    location = client.post("/capture", content=document_bytes(events), headers=JSON).headers["Location"]
+    job = client.get(location).json()
+    assert job["success"] is True and job["inserted"] == 1 and job["errors"] == []
+    (warning,) = job["warnings"]
+    assert warning["code"] == "sensor.out_of_range" and warning["severity"] == "warning"
+    assert warning["instance"] == "$.epcisBody.eventList[0].sensorElementList[0].sensorReport[0].meanValue"
+
+
+def test_post_single_event_returns_its_warnings(client: TestClient) -> None:
+    created = client.post("/events", content=orjson.dumps(make_event(extra=ODD_SENSOR)), headers=JSON)
+    assert created.status_code == 201
+    body = created.json()
+    assert created.headers["Location"] == f"/events/{quote(body['eventID'], safe='')}"
+    assert [w["code"] for w in body["warnings"]] == ["sensor.out_of_range"]
+
+
 def test_post_single_invalid_event(client: TestClient) -> None:
     response = client.post("/events", content=orjson.dumps(make_event(offset="08:00")), headers=JSON)
     assert response.status_code == 400

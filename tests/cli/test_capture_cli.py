@@ -28,6 +28,18 @@ def test_init_is_safe_twice(db_url: str) -> None:
         assert result.exit_code == 0, result.output
 
 
+def test_validate_passes_a_file_with_only_warnings(tmp_path: Path) -> None:
+    odd = {"sensorElementList": [{"sensorReport": [{"type": "gs1:Warmth", "value": 1, "uom": "CEL"}]}]}
+    path = _write(tmp_path, "odd.json", document_bytes([make_event(extra=odd)]))
+    result = runner.invoke(app, ["validate", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    (report,) = orjson.loads(result.stdout)
+    assert report["ok"] is True
+    assert [(p["code"], p["severity"]) for p in report["problems"]] == [("sensor.unlisted_type", "warning")]
+    human = runner.invoke(app, ["validate", str(path)])
+    assert human.exit_code == 0 and "警告 warning" in human.stdout
+
+
 def test_validate_json_reports_per_file(tmp_path: Path) -> None:
     good = _write(tmp_path, "good.json", document_bytes([make_event(epcs=[sgtin(1)])]))
     bad = _write(tmp_path, "bad.json", document_bytes([make_event(), make_event(action="SHIP")]))

@@ -692,6 +692,40 @@ _SCALARS = st.one_of(
 )
 
 
+_SENSOR_METADATA = st.fixed_dictionaries(
+    {},
+    optional={
+        "time": st.sampled_from(["2024-03-01T08:00:00+08:00", "2024-03-01T00:00:00.5Z", " "]),
+        "startTime": st.just("2024-03-01T07:00:00Z"),
+        "deviceID": _IDS,
+        "bizRules": _SCALARS,
+        "ext:probe": _SCALARS,
+    },
+)
+_SENSOR_REPORT = st.fixed_dictionaries(
+    {},
+    optional={
+        "type": st.sampled_from(["Temperature", "gs1:Humidity", "https://x.cn/t", " ", "ext:kind"]),
+        "exception": st.sampled_from(["ALARM_CONDITION", "gs1:ERROR_CONDITION"]),
+        "value": _SCALARS,
+        "minValue": _SCALARS,
+        "component": st.sampled_from(["x", "urn:epcglobal:cbv:comp:y", "ext:c"]),
+        "uom": st.sampled_from(["CEL", "", "KGM"]),
+        "time": st.sampled_from(["2024-03-01T08:00:00+08:00", "bad"]),
+        "stringValue": _SCALARS,
+        "ext:probe": _SCALARS,
+        "comment": st.just("c"),
+    },
+)
+_SENSOR_ELEMENTS = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={"sensorMetadata": _SENSOR_METADATA, "sensorReport": st.lists(_SENSOR_REPORT, max_size=3)},
+    ),
+    st.fixed_dictionaries({"sensorReport": _SENSOR_REPORT}),  # one report not in a list
+)
+
+
 @st.composite
 def common_events(draw: st.DrawFn) -> dict[str, Any]:
     event: dict[str, Any] = {"type": draw(st.sampled_from(["ObjectEvent", "AggregationEvent"]))}
@@ -735,6 +769,7 @@ def common_events(draw: st.DrawFn) -> dict[str, Any]:
         "eventID": st.just("urn:uuid:1"),
         "ilmd": st.fixed_dictionaries({"ext:lot": _SCALARS}),
         "@ext:attr": st.just("v"),
+        "sensorElementList": st.lists(_SENSOR_ELEMENTS, max_size=2),
     }
     for key in draw(st.lists(st.sampled_from(sorted(optional)), unique=True)):
         event[key] = draw(optional[key])
@@ -752,4 +787,6 @@ def test_fast_path_equals_the_general_path(event: dict[str, Any], namespaces: di
 
 def test_fast_path_takes_the_common_event() -> None:
     assert eh._fast_prehash(base_event(), NS) is not None
+    sensor = [{"sensorMetadata": {"time": "2024-03-01T08:00:00+08:00"}, "sensorReport": [{"value": 4}]}]
+    assert eh._fast_prehash(base_event(sensorElementList=sensor), NS) is not None
     assert eh._fast_prehash(base_event(ilmd={"ext:lot": "1"}), NS) is None

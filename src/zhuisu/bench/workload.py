@@ -2,7 +2,9 @@
 
 The capture workload follows reference/perf-limits.md §3: a ~1.3 KB EPCIS 2.0 ObjectEvent with
 three SGTINs, action, bizStep, disposition, readPoint, bizLocation, two bizTransactions,
-source/destination, a sensor element and one extension field.
+source/destination, a sensor element with two reports, and the Chinese trace fields of a meat
+wholesale record in zhuisu's extension namespace (trace code, voucher, batch, quarantine
+certificate, origin, weight, price).
 """
 
 from __future__ import annotations
@@ -50,10 +52,20 @@ def object_event(n: int, rng: random.Random) -> dict[str, object]:
         "sensorElementList": [
             {
                 "sensorMetadata": {"time": f"2026-03-{day:02d}T{hour:02d}:00:00+08:00"},
-                "sensorReport": [{"type": "Temperature", "value": round(rng.uniform(0, 8), 1), "uom": "CEL"}],
+                "sensorReport": [
+                    {"type": "Temperature", "value": round(rng.uniform(0, 8), 1), "uom": "CEL"},
+                    {"type": "RelativeHumidity", "value": round(rng.uniform(60, 95), 1), "uom": "A93"},
+                ],
             }
         ],
+        "zs:traceCode": f"3101150010001{n:07d}",
+        "zs:traceVoucher": f"3101150020001{(n * 7919) % 10**7:07d}",
+        "zs:batchNo": f"PC{day:02d}{n // 1000:06d}",
+        "zs:quarantineCertNo": f"A{310000000000 + n * 13:012d}",
+        "zs:origin": "330782",
+        "zs:productName": "猪后腿肉",
         "zs:weightKg": round(rng.uniform(5, 500), 2),
+        "zs:unitPrice": round(rng.uniform(18, 36), 2),
     }
 
 

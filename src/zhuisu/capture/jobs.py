@@ -24,6 +24,7 @@ from zhuisu.capture.formats.detect import parse_bytes
 from zhuisu.capture.service import (
     CaptureResult,
     ErrorBehaviour,
+    Preparer,
     capture,
     format_us,
     now_us,
@@ -113,12 +114,16 @@ def run_job(
     *,
     batch_size: int,
     progress: Callable[[int], None] | None = None,
+    preparer: Preparer | None = None,
 ) -> CaptureResult:
-    """Run a created job to its end; returns the capture result (the job row is updated)."""
+    """Run a created job to its end; returns the capture result (the job row is updated).
+
+    ``preparer`` (see capture.pipeline) prepares chunks in worker processes; inline by default.
+    """
     if is_sqlite(engine):
         with _SQLITE_WRITER:
-            return _run(engine, job, doc, batch_size=batch_size, progress=progress)
-    return _run(engine, job, doc, batch_size=batch_size, progress=progress)
+            return _run(engine, job, doc, batch_size=batch_size, progress=progress, preparer=preparer)
+    return _run(engine, job, doc, batch_size=batch_size, progress=progress, preparer=preparer)
 
 
 def _run(
@@ -128,12 +133,19 @@ def _run(
     *,
     batch_size: int,
     progress: Callable[[int], None] | None,
+    preparer: Preparer | None,
 ) -> CaptureResult:
     behaviour = ErrorBehaviour(job.error_behaviour)
     try:
         with write_transaction(engine) as conn:
             result = capture(
-                conn, doc, error_behaviour=behaviour, job_id=job.id, batch_size=batch_size, progress=progress
+                conn,
+                doc,
+                error_behaviour=behaviour,
+                job_id=job.id,
+                batch_size=batch_size,
+                progress=progress,
+                preparer=preparer,
             )
             if behaviour is ErrorBehaviour.ROLLBACK and not result.success:
                 raise _RolledBack(result)

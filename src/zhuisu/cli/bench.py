@@ -23,10 +23,16 @@ def bench_capture(
         int, typer.Option("--events", min=1000, help="Events to capture (documents of 1,000).")
     ] = 1_000_000,
     db: DbOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=0, help="Worker processes preparing events (0: all in this process)."
+        ),
+    ] = 0,
     json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """End-to-end capture rate vs raw DB-API inserts of the same rows. 采集吞吐。"""
-    figures = capture_bench.run(events=events, db=db)
+    figures = capture_bench.run(events=events, db=db, workers=workers)
     if json:
         typer.echo(orjson.dumps(figures.as_dict()).decode())
         return

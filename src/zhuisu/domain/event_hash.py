@@ -674,6 +674,36 @@ _PAIR_WORDS = {
 }
 
 
+# Sub-fields of sensor elements the fast path writes itself, in canonical property order:
+# name → (position, kind, words, prefix), kind "time" (rules 8-9), "words" (rules 14-16) or "plain".
+_FastFields = dict[str, tuple[int, str, frozenset[str], str]]
+
+
+def _fast_fields(spec: Fields) -> _FastFields:
+    out: _FastFields = {}
+    for position, (name, leaf) in enumerate(spec.order):
+        if leaf is _time:
+            out[name] = (position, "time", frozenset(), "")
+        elif leaf is _plain:
+            out[name] = (position, "plain", frozenset(), "")
+    return out
+
+
+_FAST_METADATA = _fast_fields(_SENSOR_METADATA)
+_FAST_REPORT = {
+    **_fast_fields(_SENSOR_REPORT),
+    "type": (0, "words", cbv.MEASUREMENT_TYPES, cbv.GS1_VOC_BASE),
+    "exception": (1, "words", cbv.SENSOR_ALERT_TYPES, cbv.GS1_VOC_BASE),
+    "component": (
+        [name for name, _ in _SENSOR_REPORT.order].index("component"),
+        "words",
+        cbv.WORDS[cbv.Vocabulary.COMPONENT],
+        CBV_WEB_PREFIX[cbv.Vocabulary.COMPONENT],
+    ),
+}
+_SENSOR_ELEMENT_KEYS = frozenset({"sensorMetadata", "sensorReport"})
+
+
 class _UnusualShapeError(Exception):
     """The event has a shape the fast path leaves to the general one."""
 
@@ -700,6 +730,58 @@ def _fast_prehash(event: Mapping[str, Any], namespaces: Mapping[str, str]) -> st
                 cache.clear()
             cached = cache[text] = _normalise(text)
         return cached
+
+    def fields(node: Any, spec: _FastFields) -> str:
+        # A sensorMetadata / sensorReport of flat standard scalars, in property order (step 9).
+        if not isinstance(node, dict):
+            raise _UnusualShapeError
+        placed: list[tuple[int, str]] = []
+        for name, raw in node.items():
+            known = spec.get(name)
+            if known is None or isinstance(raw, bool) or not isinstance(raw, str | int | float):
+                raise _UnusualShapeError  # extensions, lists, booleans, nulls: the general path
+            text = raw.strip() if isinstance(raw, str) else str(raw)
+            if not text:
+                continue
+            position, kind, words, prefix = known
+            if kind == "time":
+                text = utc_millis(text)
+            elif kind == "words" and text in words:
+                text = prefix + text
+            else:
+                text = value(text)
+            placed.append((position, f"{name}={text}"))
+        placed.sort()
+        return "".join(piece for _, piece in placed)
+
+    def sensor_elements(raw: Any) -> str:
+        if not isinstance(raw, list):
+            raise _UnusualShapeError
+        elements = []
+        for element in raw:
+            if not isinstance(element, dict) or not _SENSOR_ELEMENT_KEYS.issuperset(element):
+                raise _UnusualShapeError
+            text = ""
+            metadata = element.get("sensorMetadata")
+            if metadata is not None:
+                piece = fields(metadata, _FAST_METADATA)
+                if piece:
+                    text = "sensorMetadata" + piece
+            reports = element.get("sensorReport")
+            if reports is not None:
+                if not isinstance(reports, list):
+                    raise _UnusualShapeError
+                pieces = []
+                for report in reports:
+                    piece = fields(report, _FAST_REPORT)
+                    if piece:
+                        pieces.append("sensorReport" + piece)
+                pieces.sort()
+                text += "".join(pieces)
+            if text:
+                elements.append("sensorElement" + text)
+        elements.sort()
+        return "sensorElementList" + "".join(elements) if elements else ""
 
     slots = [""] * len(_EVENT_ORDER)
     rest: list[str] = []
@@ -786,8 +868,10 @@ def _fast_prehash(event: Mapping[str, Any], namespaces: Mapping[str, str]) -> st
                     pairs.append(pair)
                 pairs.sort()
                 rest.append(key + "".join(pairs))
+            elif key == "sensorElementList":
+                slots[_SLOT[key]] = sensor_elements(raw)
             elif key in _SLOT or key.startswith("@") or not isinstance(raw, str | int | float):
-                return None  # sensors, ilmd-like structures, XML attributes: the general path
+                return None  # ilmd-like structures, XML attributes: the general path
             elif key not in _IGNORED_NAMES:
                 colon = key.find(":")
                 iri = namespaces.get(key[:colon]) if colon > 0 else None
