@@ -104,7 +104,11 @@ def test_post_single_event(client: TestClient) -> None:
 # meanValue outside [minValue, maxValue]: a data-quality finding, not a reason to refuse the event
 ODD_SENSOR = {
     "sensorElementList": [
-        {"sensorReport": [{"type": "Temperature", "minValue": 2, "maxValue": 4, "meanValue": 9, "uom": "CEL"}]}
+        {
+            "sensorReport": [
+                {"type": "Temperature", "minValue": 2, "maxValue": 4, "meanValue": 9, "uom": "CEL"}
+            ]
+        }
     ]
 }
 
