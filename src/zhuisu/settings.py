@@ -62,6 +62,23 @@ class Settings(BaseSettings):
         ge=1,
         description="Events written per database round in bulk capture (all in one transaction per job).",
     )
+    query_page_token_secret: str = Field(
+        default="",
+        description=(
+            "Secret that signs query page tokens (nextPageToken, HMAC-SHA256). Empty: a random "
+            "secret per process, so set one shared value when several API workers serve queries."
+        ),
+    )
+    query_page_token_ttl: int = Field(
+        default=3600,
+        ge=1,
+        description="Seconds a query page token stays valid (advertised as GS1-Next-Page-Token-Expires).",
+    )
+    query_max_per_page: int = Field(
+        default=10_000,
+        ge=1,
+        description="Largest perPage a query may ask for (events per page).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `zhuisu serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `zhuisu serve` listens on.")
     base_url: str = Field(

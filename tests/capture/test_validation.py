@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.reference import REFERENCE, reference_path
-from zhuisu.capture import validation
+from zhuisu.capture import validation, validation_codes
 from zhuisu.capture.validation import Code, check_event
 from zhuisu.domain.event_model import EVENT_TYPES, STRUCTURES, TRACE_FIELDS, ZHUISU_NS, EventType
 from zhuisu.domain.problem import Problem
@@ -693,9 +693,9 @@ def test_warnings_are_exactly_the_documented_ones() -> None:
 def test_every_code_has_a_rule_test_and_is_documented() -> None:
     tested = {code for _, _, expected in RULE_CASES for code, _ in expected}
     assert tested == {c.value for c in Code}
-    assert validation.__doc__ is not None
+    assert validation_codes.__doc__ is not None
     for code in Code:
-        assert code.value in validation.__doc__
+        assert code.value in validation_codes.__doc__
         assert code in validation.MESSAGES
 
 

@@ -30,8 +30,11 @@ from zhuisu.capture.formats.epcis_json import STANDARD_PREFIXES
 from zhuisu.capture.validation import check_event
 from zhuisu.domain import epc
 from zhuisu.domain.event_hash import event_hash
+from zhuisu.domain.links import Link, keys_for
+from zhuisu.domain.links import derive as derive_links
 from zhuisu.domain.problem import Problem
 from zhuisu.domain.roles import EVENT_TYPE_CODES, LIST_ROLES, QUANTITY_ROLES, IdRole
+from zhuisu.store import chain as chain_store
 from zhuisu.store import events as event_store
 from zhuisu.store.engine import lock_capture
 
@@ -54,6 +57,8 @@ class PreparedEvent:
     error_declared: bool
     row: event_store.EventRow
     ids: tuple[tuple[int, str], ...]
+    # the trace-chain links this event states (domain.links), written with it
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(slots=True)
@@ -149,6 +154,7 @@ def prepare(chunk: Chunk) -> tuple[list[PreparedEvent], list[Problem]]:
     namespaces = chunk.namespaces
     own = {p: iri for p, iri in namespaces.items() if STANDARD_PREFIXES.get(p) != iri}
     ns_text = orjson.dumps(own).decode() if own else None
+    link_keys = keys_for(namespaces)
     record_time = format_us(chunk.record_us)
     xml = chunk.xml
     prepared: list[PreparedEvent] = []
@@ -199,7 +205,17 @@ def prepare(chunk: Chunk) -> tuple[list[PreparedEvent], list[Problem]]:
             orjson.dumps(event).decode(),
             ns_text,
         )
-        prepared.append(PreparedEvent(index, event_id, digest, declaration is not None, row, tuple(ids)))
+        prepared.append(
+            PreparedEvent(
+                index,
+                event_id,
+                digest,
+                declaration is not None,
+                row,
+                tuple(ids),
+                derive_links(event, link_keys),
+            )
+        )
     return prepared, problems
 
 
@@ -286,10 +302,18 @@ def capture(
                 writing = False
             else:
                 offset = {item.index: n for n, item in enumerate(fresh)}
-                event_store.insert_batch(
+                pks = event_store.insert_batch(
                     conn,
                     [item.row for item in fresh],
                     [(offset[item.index], role, ident) for item in fresh for role, ident in item.ids],
+                )
+                chain_store.write_links(
+                    conn,
+                    [
+                        (pk, item.row[8], item.links, item.error_declared)
+                        for pk, item in zip(pks, fresh, strict=True)
+                        if item.links or item.error_declared
+                    ],
                 )
                 result.inserted += len(fresh)
                 result.event_ids.extend(item.event_id for item in fresh)

@@ -1,18 +1,18 @@
-"""POST /events (one event, synchronous), GET /events, GET /events/{eventID}."""
+"""POST /events (one event, synchronous), GET /events (SimpleEventQuery), GET /events/{eventID}."""
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from zhuisu.api.deps import ReadConn, SettingsDep, WriteConn, read_body
-from zhuisu.api.responses import JsonLdResponse, OrjsonResponse
+from zhuisu.api.responses import OrjsonResponse
+from zhuisu.api.routes.query import render_page, run_events
 from zhuisu.capture.formats.detect import parse_bytes
 from zhuisu.capture.jobs import problem_json
 from zhuisu.capture.service import capture_one
-from zhuisu.query import documents, service
+from zhuisu.query import service
 
 router = APIRouter(tags=["events 事件"])
 
@@ -22,9 +22,7 @@ router = APIRouter(tags=["events 事件"])
     status_code=201,
     summary="Capture one event 同步采集单个事件",
     responses={
-        201: {
-            "description": "Created; Location names the event; body: its eventID and any warnings"
-        },
+        201: {"description": "Created; Location names the event; body: its eventID and any warnings"},
         400: {"description": "Invalid event"},
         409: {"description": "Duplicate"},
         413: {"description": "Too large"},
@@ -42,18 +40,25 @@ async def post_event(request: Request, conn: WriteConn, settings: SettingsDep) -
     )
 
 
-@router.get("/events", summary="Events in capture order 事件列表", response_class=JsonLdResponse)
-def get_events(
-    conn: ReadConn,
-    per_page: Annotated[int, Query(alias="perPage", ge=1, le=10_000)] = 30,
-    after: Annotated[int, Query(ge=0, description="cursor from the previous page's Link header")] = 0,
-) -> Response:
-    page, cursor = service.list_events(conn, per_page=per_page, after=after)
-    headers = {"Link": f'</events?perPage={per_page}&after={cursor}>; rel="next"'} if cursor else {}
-    return Response(documents.query_document(page), media_type="application/ld+json", headers=headers)
+@router.get(
+    "/events",
+    summary="Query events (SimpleEventQuery) 查询事件",
+    description=(
+        "EPCIS 2.0 SimpleEventQuery parameters in the query string (list values pipe-separated), "
+        "paged with perPage and nextPageToken; JSON-LD, or EPCIS 2.0 XML for Accept: application/xml. "
+        "See docs/api.md."
+    ),
+    responses={
+        200: {"description": "EPCISQueryDocument"},
+        400: {"description": "QueryParameterException"},
+        413: {"description": "QueryTooLargeException"},
+    },
+)
+def get_events(request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
+    return run_events(request, conn, settings, scope="events")
 
 
 @router.get("/events/{event_id:path}", summary="One event by eventID 按 eventID 取事件")
-def get_event(event_id: str, conn: ReadConn) -> Response:
+def get_event(event_id: str, request: Request, conn: ReadConn) -> Response:
     found = service.get_event(conn, event_id)
-    return Response(documents.query_document(found), media_type="application/ld+json")
+    return render_page(request, found)

@@ -1,7 +1,30 @@
-"""Trace back / forward and recall scope."""
+"""GET /trace/{identifier}: trace back (来源可查) and forward (去向可追)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Query
+
+from zhuisu.api.deps import ReadConn
+from zhuisu.chain.service import Direction, trace
+
+router = APIRouter(tags=["trace 追溯"])
+
+
+@router.get(
+    "/trace/{identifier:path}",
+    summary="Trace an identifier back and/or forward 追溯查询",
+    responses={404: {"description": "No record names the identifier"}, 400: {"description": "Invalid"}},
+)
+def get_trace(
+    identifier: str,
+    conn: ReadConn,
+    direction: Direction = Direction.BOTH,
+    depth: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+) -> dict[str, Any]:
+    """Events in time order, and the graph of lots, codes, places and holders reached.
+
+    ``identifier``: an EPC URN, a class+lot URN, a GS1 Digital Link (URL-encoded) or a trace code.
+    """
+    return trace(conn, identifier, direction=direction, depth=depth).to_json()

@@ -1,0 +1,110 @@
+"""What the chain shows about nodes and events: node kinds and the holder of a step.
+
+Pure reading rules over identifiers and stored event documents; the link rules themselves are in
+``zhuisu.domain.links`` (they run at capture).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import orjson
+
+from zhuisu.domain import epc
+from zhuisu.domain.links import LinkKind, field_keys
+
+
+class NodeKind(StrEnum):
+    """What a node of the trace graph is."""
+
+    ITEM = "item"  # one serialised object (SGTIN and other instance keys)
+    LOT = "lot"  # class + lot (LGTIN) or another lot-level class URI
+    CONTAINER = "container"  # a logistic unit (SSCC) or returnable asset (GRAI, GIAI)
+    BATCH = "batch"  # a wholesale batch (批次号), scoped by its subject
+    TRACE_CODE = "trace_code"  # a trace code (追溯码) or voucher (追溯凭证号)
+    TRANSACTION = "transaction"  # a business transaction (EPCIS 2.0 §7.3.5.3)
+    TRANSFORMATION = "transformation"  # a transformationID (§7.4.5)
+    LOCATION = "location"  # a bizLocation / readPoint
+    SUBJECT = "subject"  # a responsible subject (USCC, party GLN)
+    OTHER = "other"
+
+
+KIND_NAMES: dict[int, str] = {
+    LinkKind.TRANSFORMATION: "transformation",
+    LinkKind.AGGREGATION: "aggregation",
+    LinkKind.DISAGGREGATION: "disaggregation",
+    LinkKind.BIZ_TRANSACTION: "biz_transaction",
+    LinkKind.VOUCHER: "voucher",
+    LinkKind.TRACE_CODE: "trace_code",
+    LinkKind.BATCH: "batch",
+}
+
+_CONTAINER_AIS = ("/00/", "/8003/", "/8004/")
+
+
+def node_kind(node: str, link_kinds: set[int], *, transformation_id: bool = False) -> NodeKind:
+    """The kind of a node, from its spelling and the links that reach it."""
+    if transformation_id:
+        return NodeKind.TRANSFORMATION
+    if node.startswith(epc.CANONICAL_HOST + "/"):
+        path = node[len(epc.CANONICAL_HOST) :]
+        if path.startswith(_CONTAINER_AIS):
+            return NodeKind.CONTAINER
+        if "/21/" in path or "/235/" in path:
+            return NodeKind.ITEM
+        if "/10/" in path:
+            return NodeKind.LOT
+        return NodeKind.OTHER
+    if node.startswith("urn:zhuisu:batch:"):
+        return NodeKind.BATCH
+    if link_kinds & {LinkKind.TRACE_CODE, LinkKind.VOUCHER}:
+        return NodeKind.TRACE_CODE
+    if LinkKind.BIZ_TRANSACTION in link_kinds:
+        return NodeKind.TRANSACTION
+    return NodeKind.LOT if node.startswith("urn:epc:class:") else NodeKind.OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class EventFacts:
+    """What a trace reads from a stored event document beyond its columns."""
+
+    subject: str | None
+
+
+_OUT_STEPS = frozenset({"shipping", "departing", "retail_selling", "dispensing"})
+_PARTIES = ("owning_party", "possessing_party")
+
+
+def _first(value: Any) -> str | None:
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, list):
+        return next((v for v in value if isinstance(v, str) and v), None)
+    return None
+
+
+def _party(doc: Mapping[str, Any], outbound: bool) -> str | None:
+    """The holder named by EPCIS source/destination parties (§7.3.5.4, CBV 2.0 §8.6):
+    the sender's party on an outgoing step, the receiver's on any other."""
+    lists = ("sourceList", "destinationList") if outbound else ("destinationList", "sourceList")
+    for name in lists:
+        for party_type in _PARTIES:
+            for entry in doc.get(name) or ():
+                if isinstance(entry, Mapping) and entry.get("type") == party_type:
+                    value = entry.get("source") or entry.get("destination")
+                    if isinstance(value, str):
+                        return value
+    return None
+
+
+def facts(doc_text: str, namespaces_text: str | None) -> EventFacts:
+    """The responsible subject of one stored event."""
+    doc = orjson.loads(doc_text)
+    namespaces = orjson.loads(namespaces_text) if namespaces_text else {}
+    subject = next((_first(doc.get(k)) for k in field_keys(namespaces, "subject") if doc.get(k)), None)
+    if subject is None:
+        subject = _party(doc, doc.get("bizStep") in _OUT_STEPS)
+    return EventFacts(subject)

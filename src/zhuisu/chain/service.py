@@ -1,0 +1,297 @@
+"""Trace back (来源可查) and forward (去向可追) from any identifier.
+
+``trace(conn, identifier, direction=…)`` walks the chain (store.chain: one recursive CTE per
+direction over the link rows written at capture) and returns the events in time order, and a
+graph of the lots / items / codes reached, the locations they were at and the subjects that held
+them at each step (责任可究: for every step who held it, where, when).
+
+The identifier may be an EPC URN, a class+lot URN, a GS1 Digital Link or a trace code; GS1 keys
+are brought to the canonical form capture stores (domain.epc.canonical), so every spelling of one
+object meets the same node.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection
+
+from zhuisu.chain.rules import KIND_NAMES, EventFacts, NodeKind, facts, node_kind
+from zhuisu.domain import epc
+from zhuisu.domain.links import CERTAIN
+from zhuisu.domain.roles import EVENT_TYPE_NAMES
+from zhuisu.errors import NotFound, ValidationFailed
+from zhuisu.store import chain as chain_store
+from zhuisu.store.chain import NEG, POS, EdgeRow, EventInfo, WalkRow
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Direction(StrEnum):
+    BACK = "back"
+    FORWARD = "forward"
+    BOTH = "both"
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEvent:
+    """One step of the trace: what happened, when, where, and who was responsible."""
+
+    event_id: str
+    event_time: str
+    event_type: str
+    action: str | None
+    biz_step: str | None
+    disposition: str | None
+    biz_location: str | None
+    read_point: str | None
+    subject: str | None
+    identifiers: tuple[str, ...]  # the trace's nodes this event names or links
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "eventID": self.event_id,
+            "eventTime": self.event_time,
+            "type": self.event_type,
+            "action": self.action,
+            "bizStep": self.biz_step,
+            "disposition": self.disposition,
+            "bizLocation": self.biz_location,
+            "readPoint": self.read_point,
+            "subject": self.subject,
+            "identifiers": list(self.identifiers),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TraceNode:
+    id: str
+    kind: NodeKind
+    # how the node belongs to the trace: the start, whole (made from / made into), or a carrier
+    role: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": str(self.kind), "role": self.role}
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEdge:
+    source: str
+    target: str
+    kind: str
+    event_id: str | None
+    event_time: str | None
+    confidence: float
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from": self.source,
+            "to": self.target,
+            "kind": self.kind,
+            "eventID": self.event_id,
+            "eventTime": self.event_time,
+            "confidence": self.confidence,
+            "reason": self.reason,
+        }
+
+
+@dataclass(slots=True)
+class TraceResult:
+    identifier: str
+    direction: Direction
+    steps: list[TraceEvent] = field(default_factory=list)
+    nodes: list[TraceNode] = field(default_factory=list)
+    edges: list[TraceEdge] = field(default_factory=list)
+
+    @property
+    def events(self) -> list[str]:
+        return [s.event_id for s in self.steps]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "identifier": self.identifier,
+            "direction": str(self.direction),
+            "events": self.events,
+            "steps": [s.to_json() for s in self.steps],
+            "nodes": [n.to_json() for n in self.nodes],
+            "edges": [e.to_json() for e in self.edges],
+        }
+
+
+def canonical_identifier(identifier: str) -> str:
+    """The node key of an identifier as typed by a user (URN, Digital Link, trace code)."""
+    value = identifier.strip()
+    if not value:
+        raise ValidationFailed("标识符不能为空", "the identifier must not be empty")
+    try:
+        return epc.canonical(value)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"标识符 {value!r} 无效: {exc}", f"invalid identifier {value!r}: {exc}"
+        ) from None
+
+
+def _iso(us: int, offset: str = "+00:00") -> str:
+    """Stored microseconds → ISO 8601 in the event's own time zone offset (eventTimeZoneOffset)."""
+    sign = -1 if offset.startswith("-") else 1
+    shift = timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])) * sign
+    moment = _EPOCH + timedelta(microseconds=us)
+    return moment.astimezone(timezone(shift)).isoformat(timespec="milliseconds")
+
+
+@dataclass(slots=True)
+class _Closure:
+    """Walk rows merged per node: its best role and every time window it counts in."""
+
+    start: str
+    roles: dict[str, int] = field(default_factory=dict)
+    windows: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, rows: Iterable[WalkRow]) -> None:
+        for row in rows:
+            self.roles[row.node] = min(self.roles.get(row.node, 1), row.state)
+            if row.lo <= row.hi:
+                self.windows[row.node].append((row.lo, row.hi))
+
+    def covers(self, node: str, t_us: int) -> bool:
+        return any(lo <= t_us <= hi for lo, hi in self.windows.get(node, ()))
+
+
+def trace(
+    conn: Connection,
+    identifier: str,
+    *,
+    direction: Direction = Direction.BOTH,
+    depth: int | None = None,
+) -> TraceResult:
+    """Trace an identifier back to its origins, forward to every destination, or both."""
+    if depth is not None and depth < 0:
+        raise ValidationFailed("depth 不能为负数", "depth must not be negative")
+    start = canonical_identifier(identifier)
+    if not chain_store.known_node(conn, start):
+        raise NotFound(f"没有记录提到标识符 {identifier}", f"no record names the identifier {identifier}")
+    closure = _Closure(start)
+    walks = [True, False] if direction is Direction.BOTH else [direction is Direction.BACK]
+    for backward in walks:
+        closure.add(chain_store.walk(conn, [start], backward=backward, max_depth=depth))
+    closure.windows[start].append((NEG, POS))
+    closure.roles[start] = 0
+    return _assemble(conn, closure, identifier, direction)
+
+
+def _assemble(conn: Connection, closure: _Closure, identifier: str, direction: Direction) -> TraceResult:
+    nodes = set(closure.roles)
+    every = chain_store.edges_from(conn, nodes)
+    edges = [e for e in every if e.dst in nodes]
+    own = chain_store.link_events_of(conn, closure.start)
+    # backward, a node's sales to other buyers before ours are not our history: an event whose
+    # links only lead out of the trace is another branch when what it led to went on elsewhere
+    # (its receipt is on record) or when it was a retail sale (CBV 2.0 retail_selling: the goods
+    # left the chain to a consumer). It still shows in a forward trace. A shipment whose receiving
+    # side recorded no voucher stays: it may well be the very lot that came to us.
+    branches: set[int] = set()
+    retail: set[int] = set()
+    if direction is Direction.BACK:
+        outward = [e for e in every if e.dst not in nodes]
+        if outward:
+            onward = chain_store.leading_on(conn, {e.dst for e in outward})
+            kept = chain_store.inbound_events(conn, nodes) | own
+            branches = {e.event_pk for e in outward if e.dst in onward} - kept
+            retail = {e.event_pk for e in outward} - kept
+    chosen: dict[int, EventInfo] = {}
+    named: dict[int, set[str]] = defaultdict(set)
+    for node, _role, info in chain_store.events_of_nodes(conn, nodes, with_docs=True):
+        if info.pk in branches or (info.pk in retail and info.biz_step == "retail_selling"):
+            continue
+        if closure.covers(node, info.time_us):
+            chosen[info.pk] = info
+            named[info.pk].add(node)
+    link_pks = ({e.event_pk for e in edges} | own) - chosen.keys()
+    for info in chain_store.events_by_pk(conn, link_pks, with_docs=True):
+        chosen[info.pk] = info
+    for e in edges:
+        named[e.event_pk].update((e.src, e.dst))
+    for pk in own:
+        named[pk].add(closure.start)
+    valid = chosen.keys()
+    edges = [e for e in edges if e.event_pk in valid]
+    ordered = sorted(chosen.values(), key=lambda i: (i.time_us, i.pk))
+    found = {i.pk: facts(i.doc, i.namespaces) for i in ordered if i.doc is not None}
+    steps = [_step(i, found.get(i.pk), named[i.pk]) for i in ordered]
+    result = TraceResult(identifier, direction, steps=steps)
+    result.nodes = _nodes(closure, edges, steps)
+    result.edges = [_edge(e, chosen) for e in edges] + _holding_edges(steps)
+    return result
+
+
+def _step(info: EventInfo, fact: EventFacts | None, named: set[str]) -> TraceEvent:
+    return TraceEvent(
+        info.event_id,
+        _iso(info.time_us, info.offset),
+        EVENT_TYPE_NAMES.get(info.event_type, str(info.event_type)),
+        info.action,
+        info.biz_step,
+        info.disposition,
+        info.biz_location,
+        info.read_point,
+        fact.subject if fact else None,
+        tuple(sorted(named)),
+    )
+
+
+def _nodes(closure: _Closure, edges: list[EdgeRow], steps: list[TraceEvent]) -> list[TraceNode]:
+    kinds: dict[str, set[int]] = defaultdict(set)
+    pivots: set[str] = set()  # transformationIDs (EPCIS 2.0 §7.4.5), joined by their two halves
+    for e in edges:
+        kinds[e.src].add(e.kind)
+        kinds[e.dst].add(e.kind)
+        if e.reason == "transformation.id_input":
+            pivots.add(e.dst)
+        elif e.reason == "transformation.id_output":
+            pivots.add(e.src)
+    out = [
+        TraceNode(
+            node,
+            node_kind(node, kinds[node], transformation_id=node in pivots),
+            "start" if node == closure.start else ("whole" if state == 0 else "carrier"),
+        )
+        for node, state in sorted(closure.roles.items())
+    ]
+    places = sorted({p for s in steps if (p := s.biz_location or s.read_point)})
+    subjects = sorted({s.subject for s in steps if s.subject})
+    out += [TraceNode(p, NodeKind.LOCATION, "place") for p in places]
+    out += [TraceNode(s, NodeKind.SUBJECT, "holder") for s in subjects]
+    return out
+
+
+def _edge(e: EdgeRow, events: dict[int, EventInfo]) -> TraceEdge:
+    info = events.get(e.event_pk)
+    return TraceEdge(
+        e.src,
+        e.dst,
+        KIND_NAMES.get(e.kind, str(e.kind)),
+        info.event_id if info else None,
+        _iso(info.time_us, info.offset) if info else None,
+        e.confidence / CERTAIN,
+        e.reason,
+    )
+
+
+def _holding_edges(steps: list[TraceEvent]) -> list[TraceEdge]:
+    """Where each node was (at) and who held it (held_by) at each step, from the events."""
+    out: list[TraceEdge] = []
+    for s in steps:
+        place = s.biz_location or s.read_point
+        for node in s.identifiers:
+            if place:
+                out.append(TraceEdge(node, place, "at", s.event_id, s.event_time, 1.0, "event.location"))
+            if s.subject:
+                held = TraceEdge(node, s.subject, "held_by", s.event_id, s.event_time, 1.0, "event.subject")
+                out.append(held)
+    return out

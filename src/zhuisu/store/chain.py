@@ -1,0 +1,347 @@
+"""SQL of the trace chain: writing link rows at capture, and the recursive walks.
+
+Writing: ``write_links`` runs inside the capture transaction right after the batch's events are
+inserted (``executemany`` on SQLite, ``COPY`` on PostgreSQL, as ``store.events.write_rows``). Each
+link of ``domain.links`` becomes one walk row under each end (``links.steps_of``). An error
+declaration (EPCIS 2.0 §7.4.1.4) deletes the rows of the event it declares erroneous; rows of an
+event whose declaration is already stored are not written.
+
+Walking: one ``WITH RECURSIVE … UNION`` statement per trace, backed by the primary key of
+``chain_links`` (node, step, …): every step of the walk is one index range. A walk row is
+(node, state, lo, hi, depth). ``state`` 0: the node is part of the trace as a whole; 1: it was
+reached through a container that carried the traced object, so only its events and links inside
+the window [lo, hi] count and the walk never goes down from it to other contents (the carton's
+neighbours on the pallet). For whole nodes ``lo`` / ``hi`` bound the events that belong to the
+trace: backward, a node's events up to the time it was used; forward, from the time it was
+reached. Links between whole nodes are followed whatever their times, because the two sides of a
+cross-enterprise link run on different clocks. UNION (not UNION ALL) ends every walk, cycles
+included: the rows come from a finite set. ``depth`` counts steps only when a depth limit is
+asked for; otherwise it stays 0 so that UNION merges rows reached by different paths (the
+measured approach of reference/perf-limits.md §4: UNION over a covering index).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, select, text
+
+from zhuisu.domain.epc import CANONICAL_HOST
+from zhuisu.domain.links import Link, LinkKind, Step, steps_of
+from zhuisu.store.chain_tables import chain_links
+from zhuisu.store.engine import is_sqlite
+from zhuisu.store.tables import event_ids, events
+
+LINK_COLUMNS = ("node", "step", "other", "t_us", "event_pk", "kind", "confidence", "reason")
+#: times outside any event: the open ends of a window
+NEG = -(2**62)
+POS = 2**62
+UNLIMITED = 1 << 30
+_CHUNK = 500
+
+#: what capture hands over per stored event: (pk, eventTime µs, links, is an error declaration)
+LinkBatchItem = tuple[int, int, tuple[Link, ...], bool]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_links(conn: Connection, items: Sequence[LinkBatchItem]) -> None:
+    """Store the walk rows of a capture batch's links, in the caller's transaction."""
+    if not items:
+        return
+    declarations = [pk for pk, _, _, declared in items if declared]
+    if declarations:
+        _retract(conn, declarations)
+    linked = [item for item in items if item[2] and not item[3]]
+    if not linked:
+        return
+    retracted = _already_declared(conn, [pk for pk, *_ in linked])
+    rows: dict[tuple[str, int, str, int, int], tuple[Any, ...]] = {}
+    for pk, t_us, links, _ in linked:
+        if pk in retracted:
+            continue
+        for link in links:
+            for node, step, other in steps_of(link):
+                key = (node, int(step), other, t_us, pk)
+                rows.setdefault(key, (*key, int(link[2]), int(link[3]), link[4]))
+    _copy(conn, list(rows.values()))
+
+
+def _copy(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    if is_sqlite(conn):
+        cur = dbapi.cursor()
+        marks = ", ".join("?" * len(LINK_COLUMNS))
+        cur.executemany(f"INSERT INTO chain_links ({', '.join(LINK_COLUMNS)}) VALUES ({marks})", rows)
+        cur.close()
+        return
+    with dbapi.cursor() as cur, cur.copy(f"COPY chain_links ({', '.join(LINK_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _retract(conn: Connection, declaration_pks: list[int]) -> None:
+    """Delete the links of the events these error declarations declare erroneous."""
+    declared = select(events.c.event_id).where(events.c.pk.in_(declaration_pks))
+    originals = select(events.c.pk).where(events.c.event_id.in_(declared), events.c.error_declared.is_(False))
+    conn.execute(delete(chain_links).where(chain_links.c.event_pk.in_(originals)))
+
+
+def _already_declared(conn: Connection, pks: list[int]) -> set[int]:
+    """Of these new events, those an already stored error declaration names (arrived first)."""
+    found: set[int] = set()
+    decl = events.alias("decl")
+    for start in range(0, len(pks), _CHUNK):
+        chunk = pks[start : start + _CHUNK]
+        stmt = (
+            select(events.c.pk)
+            .join(decl, (decl.c.event_id == events.c.event_id) & decl.c.error_declared.is_(True))
+            .where(events.c.pk.in_(chunk), events.c.error_declared.is_(False))
+        )
+        found.update(int(pk) for pk in conn.execute(stmt).scalars())
+    return found
+
+
+# --------------------------------------------------------------------------- walking
+
+
+@dataclass(frozen=True, slots=True)
+class WalkRow:
+    """A node the walk reached: whole (state 0) or as a carrier (1), with its time window."""
+
+    node: str
+    state: int
+    lo: int
+    hi: int
+
+
+def _walk_sql(backward: bool, sqlite: bool, seeds: int) -> str:
+    greatest, least = ("max", "min") if sqlite else ("GREATEST", "LEAST")
+    up, down = int(Step.UP), int(Step.DOWN)
+    carrier, content, unpack = int(Step.CARRIER), int(Step.CONTENT), int(Step.UNPACK)
+    material = up if backward else down
+    # the end of a carrying window: the first DISAGGREGATION of this child (or of all children)
+    # from this parent at or after the packing time (EPCIS 2.0 §7.4.3)
+    until = (
+        f"COALESCE((SELECT MIN(u.t_us) FROM chain_links u WHERE u.node = l.other AND u.step = {unpack}"
+        f" AND u.other IN (l.node, '*') AND u.t_us >= l.t_us), {POS})"
+    )
+    if backward:
+        lo = (
+            f"CASE WHEN l.step = {carrier} THEN {greatest}(l.t_us, w.lo)"
+            f" WHEN w.state = 1 THEN w.lo ELSE {NEG} END"
+        )
+        hi = f"CASE WHEN l.step = {carrier} THEN {least}(w.hi, {until}) ELSE l.t_us END"
+        # children packed into a whole node before it was used are what it was packed from
+        content_rule = "(w.state = 0 AND l.t_us <= w.hi)"
+        carrier_rule = "l.t_us <= w.hi"
+    else:
+        lo = f"CASE WHEN l.step = {carrier} THEN {greatest}(l.t_us, w.lo) ELSE l.t_us END"
+        # from a carrier, a business transaction (the same consignment moving on) or a logistic
+        # unit / returnable asset (SSCC, GRAI, GIAI: GS1 General Specifications §2.2, §2.3) keeps
+        # the carrying window; anything else the carrier was booked into (a lot, a trace code)
+        # holds the content from then on, so the window opens
+        same_carrier = " OR ".join(
+            [f"l.kind = {int(LinkKind.BIZ_TRANSACTION)}"]
+            + [f"l.other LIKE '{CANONICAL_HOST}/{ai}/%'" for ai in ("00", "8003", "8004")]
+        )
+        hi = (
+            f"CASE WHEN l.step = {carrier} THEN {least}(w.hi, {until})"
+            f" WHEN w.state = 1 AND ({same_carrier}) THEN w.hi ELSE {POS} END"
+        )
+        content_rule = "w.state = 0"
+        carrier_rule = "l.t_us BETWEEN w.lo AND w.hi"
+    if seeds == 1:
+        seed = f"SELECT CAST(:s0 AS TEXT), 0, CAST({NEG} AS BIGINT), CAST({POS} AS BIGINT), 0"
+    else:
+        seed = " UNION ".join(
+            f"SELECT CAST(:s{i} AS TEXT), 0, CAST({NEG} AS BIGINT), CAST({POS} AS BIGINT), 0"
+            for i in range(seeds)
+        )
+    return f"""WITH RECURSIVE walk(node, state, lo, hi, depth) AS (
+  {seed}
+  UNION
+  SELECT l.other, CASE WHEN l.step = {carrier} OR w.state = 1 THEN 1 ELSE 0 END, {lo}, {hi},
+    w.depth + :inc
+  FROM walk w JOIN chain_links l ON l.node = w.node AND l.step IN ({material}, {carrier}, {content})
+  WHERE w.depth < :max_depth
+    AND (l.step <> {content} OR {content_rule})
+    AND (l.step <> {material} OR w.state = 0 OR l.t_us BETWEEN w.lo AND w.hi)
+    AND (l.step <> {carrier} OR {carrier_rule})
+)
+SELECT node, state, lo, hi FROM walk"""
+
+
+def walk(
+    conn: Connection, seeds: Sequence[str], *, backward: bool, max_depth: int | None = None
+) -> list[WalkRow]:
+    """Every node reachable from the seeds backward (sources) or forward (destinations)."""
+    if not seeds:
+        return []
+    sql = _walk_sql(backward, is_sqlite(conn), len(seeds))
+    params: dict[str, Any] = {f"s{i}": seed for i, seed in enumerate(seeds)}
+    params["inc"] = 0 if max_depth is None else 1
+    params["max_depth"] = UNLIMITED if max_depth is None else max_depth
+    rows = conn.execute(text(sql), params)
+    return [WalkRow(str(n), int(s), int(lo), int(hi)) for n, s, lo, hi in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class EventInfo:
+    """What a trace shows of one event (doc: the stored JSON, when asked for)."""
+
+    pk: int
+    event_id: str
+    time_us: int
+    offset: str
+    event_type: int
+    action: str | None
+    biz_step: str | None
+    disposition: str | None
+    read_point: str | None
+    biz_location: str | None
+    doc: str | None
+    namespaces: str | None
+
+
+def _event_columns(with_docs: bool) -> list[Any]:
+    cols: list[Any] = [
+        events.c.pk,
+        events.c.event_id,
+        events.c.event_time_us,
+        events.c.event_time_offset,
+        events.c.event_type,
+        events.c.action,
+        events.c.biz_step,
+        events.c.disposition,
+        events.c.read_point,
+        events.c.biz_location,
+    ]
+    if with_docs:
+        cols += [events.c.doc, events.c.namespaces]
+    return cols
+
+
+def _info(row: Any, with_docs: bool) -> EventInfo:
+    doc, ns = (row[10], row[11]) if with_docs else (None, None)
+    return EventInfo(
+        int(row[0]), row[1], int(row[2]), row[3], int(row[4]), row[5], row[6], row[7], row[8], row[9], doc, ns
+    )
+
+
+def _valid() -> Any:
+    """Neither an error declaration nor an event that one declares erroneous (§7.4.1.4)."""
+    decl = events.alias("decl")
+    declared = select(decl.c.pk).where(decl.c.event_id == events.c.event_id, decl.c.error_declared.is_(True))
+    return events.c.error_declared.is_(False) & ~declared.exists()
+
+
+def events_of_nodes(
+    conn: Connection, nodes: Iterable[str], *, with_docs: bool
+) -> list[tuple[str, int, EventInfo]]:
+    """(node, role, event) for every valid event that names one of the nodes (event_ids index)."""
+    wanted = list(dict.fromkeys(nodes))
+    out: list[tuple[str, int, EventInfo]] = []
+    stmt = (
+        select(event_ids.c.identifier, event_ids.c.role, *_event_columns(with_docs))
+        .join(events, events.c.pk == event_ids.c.event_pk)
+        .where(event_ids.c.identifier.in_(bindparam("ids", expanding=True)), _valid())
+    )
+    for start in range(0, len(wanted), _CHUNK):
+        for row in conn.execute(stmt, {"ids": wanted[start : start + _CHUNK]}):
+            out.append((row[0], int(row[1]), _info(row[2:], with_docs)))
+    return out
+
+
+def events_by_pk(conn: Connection, pks: Iterable[int], *, with_docs: bool) -> list[EventInfo]:
+    wanted = list(dict.fromkeys(pks))
+    out: list[EventInfo] = []
+    stmt = select(*_event_columns(with_docs)).where(
+        events.c.pk.in_(bindparam("pks", expanding=True)), _valid()
+    )
+    for start in range(0, len(wanted), _CHUNK):
+        rows = conn.execute(stmt, {"pks": wanted[start : start + _CHUNK]})
+        out.extend(_info(row, with_docs) for row in rows)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRow:
+    """A link between two nodes, upstream → downstream (or carrier → content)."""
+
+    src: str
+    dst: str
+    kind: int
+    event_pk: int
+    t_us: int
+    confidence: int
+    reason: str
+
+
+def edges_from(conn: Connection, nodes: Iterable[str]) -> list[EdgeRow]:
+    """Every link leaving one of the nodes downstream or to its content (not unpacking)."""
+    wanted = list(dict.fromkeys(nodes))
+    c = chain_links.c
+    stmt = select(c.node, c.other, c.kind, c.event_pk, c.t_us, c.confidence, c.reason).where(
+        c.node.in_(bindparam("ids", expanding=True)), c.step.in_([int(Step.DOWN), int(Step.CONTENT)])
+    )
+    out: list[EdgeRow] = []
+    for start in range(0, len(wanted), _CHUNK):
+        for row in conn.execute(stmt, {"ids": wanted[start : start + _CHUNK]}):
+            out.append(EdgeRow(row[0], row[1], int(row[2]), int(row[3]), int(row[4]), int(row[5]), row[6]))
+    return out
+
+
+def inbound_events(conn: Connection, nodes: Iterable[str]) -> set[int]:
+    """The events that link something into one of the nodes (from upstream or a carrier)."""
+    wanted = list(dict.fromkeys(nodes))
+    c = chain_links.c
+    stmt = select(c.event_pk).where(
+        c.node.in_(bindparam("ids", expanding=True)), c.step.in_([int(Step.UP), int(Step.CARRIER)])
+    )
+    found: set[int] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        found.update(int(pk) for pk in conn.execute(stmt, {"ids": wanted[start : start + _CHUNK]}).scalars())
+    return found
+
+
+def leading_on(conn: Connection, nodes: Iterable[str]) -> set[str]:
+    """Of these nodes, those that lead further downstream (something was received or made from them)."""
+    wanted = list(dict.fromkeys(nodes))
+    c = chain_links.c
+    stmt = (
+        select(c.node)
+        .where(c.node.in_(bindparam("ids", expanding=True)), c.step.in_([int(Step.DOWN), int(Step.CONTENT)]))
+        .distinct()
+    )
+    found: set[str] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        found.update(str(n) for n in conn.execute(stmt, {"ids": wanted[start : start + _CHUNK]}).scalars())
+    return found
+
+
+def link_events_of(conn: Connection, node: str) -> set[int]:
+    """The events that state a link at this node (those that recorded a trace code, say)."""
+    stmt = select(chain_links.c.event_pk).where(chain_links.c.node == node)
+    return {int(pk) for pk in conn.execute(stmt).scalars()}
+
+
+def known_node(conn: Connection, node: str) -> bool:
+    """Whether any event or link names this node."""
+    linked = select(chain_links.c.node).where(chain_links.c.node == node).limit(1)
+    if conn.execute(linked).first() is not None:
+        return True
+    named = select(event_ids.c.event_pk).where(event_ids.c.identifier == node).limit(1)
+    return conn.execute(named).first() is not None
+
+
+def count_links(conn: Connection) -> int:
+    from sqlalchemy import func
+
+    return int(conn.execute(select(func.count()).select_from(chain_links)).scalar_one())

@@ -1,0 +1,120 @@
+"""Links written at capture: dairy transformations, commingled lots, transactions, error declarations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from tests.chain.scenarios import obj, qty, store
+from tests.factories import make_event
+from zhuisu.chain.service import Direction, TraceResult, trace
+from zhuisu.store import chain as chain_store
+from zhuisu.store.engine import read_connection
+
+DAIRY = "urn:epc:id:sgln:6905000.00001.0"
+MILK_1 = "urn:epc:class:lgtin:6905000.100001.RAW1"
+MILK_2 = "urn:epc:class:lgtin:6905000.100001.RAW2"
+YOGHURT = "urn:epc:class:lgtin:6905000.200001.Y0503"
+XID = "urn:epc:id:gdti:6905000.00001.X0503"
+
+
+def _trace(engine: Engine, identifier: str, direction: str) -> TraceResult:
+    with read_connection(engine) as conn:
+        return trace(conn, identifier, direction=Direction(direction))
+
+
+def _xform(event_id: str, time: str, **lists: Any) -> dict[str, Any]:
+    return {
+        "type": "TransformationEvent",
+        "eventID": event_id,
+        "eventTime": f"2026-05-03T{time}:00.000+08:00",
+        "eventTimeZoneOffset": "+08:00",
+        "transformationID": XID,
+        "bizStep": "commissioning",
+        "bizLocation": {"id": DAIRY},
+        **lists,
+    }
+
+
+def test_dairy_transformation_in_two_events_joins_at_its_id_in_any_order(engine: Engine) -> None:
+    outputs = _xform("urn:uuid:d02", "16:00", outputQuantityList=[qty(YOGHURT, 5000, "KGM")])
+    inputs = _xform(
+        "urn:uuid:d01", "09:00", inputQuantityList=[qty(MILK_1, 3000, "KGM"), qty(MILK_2, 2500, "KGM")]
+    )
+    store(engine, [outputs])  # the output half arrives first
+    store(engine, [inputs])
+    back = _trace(engine, YOGHURT, "back")
+    assert back.events == ["urn:uuid:d01", "urn:uuid:d02"]
+    xform = next(n for n in back.nodes if n.id == XID)
+    assert xform.kind == "transformation"
+    forward = _trace(engine, MILK_2, "forward")
+    assert "https://id.gs1.org/01/26905000000013/10/Y0503" in {n.id for n in forward.nodes}
+
+
+def test_commingled_sale_keeps_every_candidate_with_its_confidence(engine: Engine) -> None:
+    stall = "urn:epc:id:sgln:6902000.00005.0"
+    store(
+        engine,
+        [
+            obj("urn:uuid:c01", "02T06:00", stall, [qty(MILK_1, 10, "KGM")], step="receiving", action="ADD"),
+            obj("urn:uuid:c02", "02T06:30", stall, [qty(MILK_2, 10, "KGM")], step="receiving", action="ADD"),
+            obj(
+                "urn:uuid:c03",
+                "02T09:00",
+                stall,
+                [qty(MILK_1), qty(MILK_2)],
+                step="retail_selling",
+                fields={"zs:traceCode": "LS-MIX-1"},
+            ),
+        ],
+    )
+    back = _trace(engine, "LS-MIX-1", "back")
+    assert back.events == ["urn:uuid:c01", "urn:uuid:c02", "urn:uuid:c03"]
+    candidates = {(e.source, e.confidence, e.reason) for e in back.edges if e.kind == "trace_code"}
+    assert candidates == {
+        ("https://id.gs1.org/01/16905000000016/10/RAW1", 0.5, "trace_code.commingled"),
+        ("https://id.gs1.org/01/16905000000016/10/RAW2", 0.5, "trace_code.commingled"),
+    }
+
+
+def test_relabelled_consignment_is_linked_through_its_delivery_note(engine: Engine) -> None:
+    note = {"type": "desadv", "bizTransaction": "urn:example:desadv:DN-77"}
+    shipped = obj(
+        "urn:uuid:b01", "04T08:00", DAIRY, [qty(YOGHURT, 500, "KGM")], fields={"bizTransactionList": [note]}
+    )
+    received_lot = "urn:epc:class:lgtin:6903000.500001.R77"
+    received = obj(
+        "urn:uuid:b02",
+        "04T14:00",
+        "urn:epc:id:sgln:6903000.00001.0",
+        [qty(received_lot, 500, "KGM")],
+        step="receiving",
+        fields={"bizTransactionList": [note]},
+    )
+    store(engine, [received, shipped])
+    back = _trace(engine, received_lot, "back")
+    assert back.events == ["urn:uuid:b01", "urn:uuid:b02"]
+    assert {n.kind for n in back.nodes if n.id == note["bizTransaction"]} == {"transaction"}
+
+
+def test_an_error_declaration_takes_the_event_out_of_the_chain(engine: Engine) -> None:
+    sale = obj(
+        "urn:uuid:x01", "05T08:00", DAIRY, [qty(YOGHURT, 5, "KGM")], fields={"zs:traceCode": "WRONG-1"}
+    )
+    store(engine, [sale])
+    with read_connection(engine) as conn:
+        assert chain_store.count_links(conn) == 2  # one link, stored under each end
+    declared = sale | {
+        "errorDeclaration": {"declarationTime": "2026-05-05T09:00:00.000+08:00", "reason": "incorrect_data"}
+    }
+    store(engine, [declared])
+    with read_connection(engine) as conn:
+        assert chain_store.count_links(conn) == 0
+        assert not chain_store.known_node(conn, "WRONG-1")
+
+
+def test_plain_events_write_no_link_rows(engine: Engine) -> None:
+    store(engine, [make_event(epcs=["urn:epc:id:sgtin:6901234.012345.5"])])
+    with read_connection(engine) as conn:
+        assert chain_store.count_links(conn) == 0
