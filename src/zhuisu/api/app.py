@@ -10,7 +10,18 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from zhuisu import __version__
 from zhuisu.api import problems
-from zhuisu.api.routes import capture, discovery, events, query, subjects, trace
+from zhuisu.api.routes import (
+    capture,
+    codes,
+    discovery,
+    events,
+    query,
+    recall,
+    records,
+    subjects,
+    subscriptions,
+    trace,
+)
 from zhuisu.capture.jobs import recover_interrupted
 from zhuisu.settings import Settings
 from zhuisu.store.engine import make_engine, write_transaction
@@ -66,4 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(query.router)
     app.include_router(trace.router)
     app.include_router(subjects.router)
+    app.include_router(codes.router)
+    app.include_router(records.router)
+    app.include_router(recall.router)
+    app.include_router(subscriptions.router)
     return app

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from zhuisu.bench import capture as capture_bench
+from zhuisu.cli import bench_query, bench_trace
 from zhuisu.cli.common import DbOption, console
 
 app = typer.Typer(
@@ -25,9 +26,7 @@ def bench_capture(
     db: DbOption = None,
     workers: Annotated[
         int,
-        typer.Option(
-            "--workers", min=0, help="Worker processes preparing events (0: all in this process)."
-        ),
+        typer.Option("--workers", min=0, help="Worker processes preparing events (0: all in this process)."),
     ] = 0,
     json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
@@ -43,3 +42,7 @@ def bench_capture(
         "events/s", f"{figures.events_per_s:,.0f}", f"{figures.raw_events_per_s:,.0f}", f"{figures.ratio:.2f}"
     )
     console.print(table)
+
+
+bench_query.register(app)
+bench_trace.register(app)
