@@ -15,6 +15,8 @@ exits non-zero. Anything that is not a ``ZhuisuError`` is a bug (a 500).
     ├── Unauthorized                 auth.unauthorized          401
     ├── QueryParameterError          query.parameter           400   (EPCIS QueryParameterException)
     ├── QueryTooLarge                query.too_large           413   (EPCIS QueryTooLargeException)
+    ├── SubscriptionControlsError    query.subscription        400   (EPCIS SubscriptionControlsException)
+    ├── InvalidUriError              query.invalid_uri         400   (EPCIS InvalidURIException)
     └── ConfigurationError           config.invalid            500   (a deployment mistake, said clearly)
 """
 
@@ -98,6 +100,18 @@ class QueryTooLarge(ZhuisuError):
     code = "query.too_large"
     status = 413
     epcis_type = "QueryTooLargeException"
+
+
+class SubscriptionControlsError(ZhuisuError):
+    code = "query.subscription"
+    status = 400
+    epcis_type = "SubscriptionControlsException"
+
+
+class InvalidUriError(ZhuisuError):
+    code = "query.invalid_uri"
+    status = 400
+    epcis_type = "InvalidURIException"
 
 
 class ConfigurationError(ZhuisuError):

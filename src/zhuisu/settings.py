@@ -79,11 +79,61 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest perPage a query may ask for (events per page).",
     )
+    chain_receipt_hours: int = Field(
+        default=72,
+        ge=1,
+        description="Integrity check: a shipment no receipt took up within this many hours is a chain break.",
+    )
+    chain_clock_skew_minutes: int = Field(
+        default=15,
+        ge=0,
+        description="Integrity check: how much earlier than its shipment a receipt may be (clock skew).",
+    )
+    chain_same_time_minutes: int = Field(
+        default=10,
+        ge=0,
+        description="Integrity check: one serial at two bizLocations within this many minutes is misuse.",
+    )
+    subscription_delivery_enabled: bool = Field(
+        default=True,
+        description="Run the subscription (webhook) delivery loop in the API process.",
+    )
+    subscription_delivery_interval: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "Seconds between runs of the subscription delivery loop (API and `zhuisu subscriptions deliver`)."
+        ),
+    )
+    subscription_delivery_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds a webhook callback may take before the attempt counts as failed.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `zhuisu serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `zhuisu serve` listens on.")
     base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Public base URL of this platform, used in Location headers, links and QR codes.",
+    )
+
+    codes_auto_approve: bool = Field(
+        default=False,
+        description=(
+            "Issue requested trace codes at once, without a regulator's review (赋码申请自动审核通过)."
+        ),
+    )
+    codes_max_per_request: int = Field(
+        default=100_000,
+        ge=1,
+        description="Most trace codes one code request (赋码申请) may ask for.",
+    )
+    labels_digital_link_host: str = Field(
+        default="https://id.gs1.org",
+        description=(
+            "Scheme and host of the GS1 Digital Link URIs printed in the QR codes of GS1 identifiers "
+            "(any resolver may serve them, GS1 Digital Link standard; e.g. this platform's base URL)."
+        ),
     )
 
     def resolved_database_url(self) -> str:

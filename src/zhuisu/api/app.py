@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI, Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
@@ -23,6 +26,7 @@ from zhuisu.api.routes import (
     trace,
 )
 from zhuisu.capture.jobs import recover_interrupted
+from zhuisu.query.delivery import delivery_loop
 from zhuisu.settings import Settings
 from zhuisu.store.engine import make_engine, write_transaction
 
@@ -55,7 +59,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         with write_transaction(engine) as conn:
             recover_interrupted(conn)
+        # subscription webhooks (EPCIS 2.0 §8.2.5): a background loop, off with a setting
+        deliveries: asyncio.Task[None] | None = None
+        client = httpx.Client(timeout=settings.subscription_delivery_timeout)
+        if settings.subscription_delivery_enabled:
+            loop = delivery_loop(engine, client, settings.subscription_delivery_interval)
+            deliveries = asyncio.create_task(loop)
         yield
+        if deliveries is not None:
+            deliveries.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await deliveries
+        client.close()
         engine.dispose()
 
     app = FastAPI(
@@ -76,8 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events.router)
     app.include_router(query.router)
     app.include_router(trace.router)
+    app.include_router(codes.router)  # before subjects: its /codes/{code:path} would take /codes/…/status
     app.include_router(subjects.router)
-    app.include_router(codes.router)
     app.include_router(records.router)
     app.include_router(recall.router)
     app.include_router(subscriptions.router)

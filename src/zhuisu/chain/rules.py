@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -100,11 +101,47 @@ def _party(doc: Mapping[str, Any], outbound: bool) -> str | None:
     return None
 
 
+def subject_of(doc: Mapping[str, Any], namespaces: Mapping[str, str]) -> str | None:
+    """The responsible subject of a parsed event: ``zs:subject``, else the EPCIS party."""
+    subject = next((_first(doc.get(k)) for k in field_keys(namespaces, "subject") if doc.get(k)), None)
+    if subject is None:
+        subject = _party(doc, doc.get("bizStep") in _OUT_STEPS)
+    return subject
+
+
+@lru_cache(maxsize=1024)
+def _namespaces(text: str) -> Mapping[str, str]:
+    parsed: dict[str, str] = orjson.loads(text)
+    return parsed
+
+
+def namespaces_of(text: str | None) -> Mapping[str, str]:
+    """The stored namespaces column as a mapping (few distinct values: cached)."""
+    return _namespaces(text) if text else {}
+
+
 def facts(doc_text: str, namespaces_text: str | None) -> EventFacts:
     """The responsible subject of one stored event."""
     doc = orjson.loads(doc_text)
     namespaces = orjson.loads(namespaces_text) if namespaces_text else {}
-    subject = next((_first(doc.get(k)) for k in field_keys(namespaces, "subject") if doc.get(k)), None)
-    if subject is None:
-        subject = _party(doc, doc.get("bizStep") in _OUT_STEPS)
-    return EventFacts(subject)
+    return EventFacts(subject_of(doc, namespaces))
+
+
+#: Tolerance of the quantity reconciliation (Σ sold ≤ Σ received × (1 + tolerance)) per category,
+#: read from ``zs:category`` of the lot's records. Platform defaults, not from a standard (inferred:
+#: scales at markets are checked to about ±1 % and cut meat and vegetables lose water; drugs and
+#: counted goods have no slack). docs/standards.md repeats this table.
+TOLERANCES: dict[str, float] = {
+    "meat": 0.02,  # 肉类
+    "vegetable": 0.05,  # 蔬菜
+    "aquatic": 0.05,  # 水产品
+    "food": 0.02,  # 食品
+    "drug": 0.0,  # 药品: counted packs
+    "agricultural_input": 0.0,  # 农业生产资料
+}
+DEFAULT_TOLERANCE = 0.02
+
+
+def tolerance_for(category: str | None) -> float:
+    """The reconciliation tolerance of a category (DEFAULT_TOLERANCE when unknown)."""
+    return TOLERANCES.get(category or "", DEFAULT_TOLERANCE)

@@ -17,13 +17,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
-from zhuisu.chain.rules import KIND_NAMES, EventFacts, NodeKind, facts, node_kind
+from zhuisu.chain.rules import KIND_NAMES, NodeKind, namespaces_of, node_kind, subject_of
 from zhuisu.domain import epc
-from zhuisu.domain.links import CERTAIN
+from zhuisu.domain.links import CERTAIN, Step
 from zhuisu.domain.roles import EVENT_TYPE_NAMES
 from zhuisu.errors import NotFound, ValidationFailed
 from zhuisu.store import chain as chain_store
@@ -137,6 +139,7 @@ def canonical_identifier(identifier: str) -> str:
         ) from None
 
 
+@lru_cache(maxsize=65_536)
 def _iso(us: int, offset: str = "+00:00") -> str:
     """Stored microseconds → ISO 8601 in the event's own time zone offset (eventTimeZoneOffset)."""
     sign = -1 if offset.startswith("-") else 1
@@ -174,12 +177,13 @@ def trace(
     if depth is not None and depth < 0:
         raise ValidationFailed("depth 不能为负数", "depth must not be negative")
     start = canonical_identifier(identifier)
-    if not chain_store.known_node(conn, start):
-        raise NotFound(f"没有记录提到标识符 {identifier}", f"no record names the identifier {identifier}")
     closure = _Closure(start)
     walks = [True, False] if direction is Direction.BOTH else [direction is Direction.BACK]
     for backward in walks:
         closure.add(chain_store.walk(conn, [start], backward=backward, max_depth=depth))
+    # a node with links has reached more than itself; a lone one must still be named by an event
+    if len(closure.roles) <= 1 and not chain_store.known_node(conn, start):
+        raise NotFound(f"没有记录提到标识符 {identifier}", f"no record names the identifier {identifier}")
     closure.windows[start].append((NEG, POS))
     closure.roles[start] = 0
     return _assemble(conn, closure, identifier, direction)
@@ -187,9 +191,12 @@ def trace(
 
 def _assemble(conn: Connection, closure: _Closure, identifier: str, direction: Direction) -> TraceResult:
     nodes = set(closure.roles)
-    every = chain_store.edges_from(conn, nodes)
+    # one read of the closure's link rows and one of its events (store.chain.trace_data)
+    data = chain_store.trace_data(conn, nodes, closure.start, backward=direction is Direction.BACK)
+    down = {int(Step.DOWN), int(Step.CONTENT)}
+    every = [e for e, st in zip(data.links, data.steps, strict=True) if st in down]
     edges = [e for e in every if e.dst in nodes]
-    own = chain_store.link_events_of(conn, closure.start)
+    own = {e.event_pk for e in data.links if e.src == closure.start}
     # backward, a node's sales to other buyers before ours are not our history: an event whose
     # links only lead out of the trace is another branch when what it led to went on elsewhere
     # (its receipt is on record) or when it was a retail sale (CBV 2.0 retail_selling: the goods
@@ -200,21 +207,24 @@ def _assemble(conn: Connection, closure: _Closure, identifier: str, direction: D
     if direction is Direction.BACK:
         outward = [e for e in every if e.dst not in nodes]
         if outward:
-            onward = chain_store.leading_on(conn, {e.dst for e in outward})
-            kept = chain_store.inbound_events(conn, nodes) | own
-            branches = {e.event_pk for e in outward if e.dst in onward} - kept
+            up = {int(Step.UP), int(Step.CARRIER)}
+            inbound = {e.event_pk for e, st in zip(data.links, data.steps, strict=True) if st in up}
+            kept = inbound | own
+            branches = {e.event_pk for e in outward if e.dst in data.onward} - kept
             retail = {e.event_pk for e in outward} - kept
     chosen: dict[int, EventInfo] = {}
+    known: dict[int, EventInfo] = {info.pk: info for info in data.linking}
     named: dict[int, set[str]] = defaultdict(set)
-    for node, _role, info in chain_store.events_of_nodes(conn, nodes, with_docs=True):
+    for node, _role, info in data.named:
+        known[info.pk] = info
         if info.pk in branches or (info.pk in retail and info.biz_step == "retail_selling"):
             continue
         if closure.covers(node, info.time_us):
             chosen[info.pk] = info
             named[info.pk].add(node)
-    link_pks = ({e.event_pk for e in edges} | own) - chosen.keys()
-    for info in chain_store.events_by_pk(conn, link_pks, with_docs=True):
-        chosen[info.pk] = info
+    for pk in ({e.event_pk for e in edges} | own) - chosen.keys():
+        if pk in known:
+            chosen[pk] = known[pk]
     for e in edges:
         named[e.event_pk].update((e.src, e.dst))
     for pk in own:
@@ -222,15 +232,23 @@ def _assemble(conn: Connection, closure: _Closure, identifier: str, direction: D
     valid = chosen.keys()
     edges = [e for e in edges if e.event_pk in valid]
     ordered = sorted(chosen.values(), key=lambda i: (i.time_us, i.pk))
-    found = {i.pk: facts(i.doc, i.namespaces) for i in ordered if i.doc is not None}
-    steps = [_step(i, found.get(i.pk), named[i.pk]) for i in ordered]
+    subjects = _subjects(ordered)
+    steps = [_step(i, subjects.get(i.pk), named[i.pk]) for i in ordered]
     result = TraceResult(identifier, direction, steps=steps)
     result.nodes = _nodes(closure, edges, steps)
     result.edges = [_edge(e, chosen) for e in edges] + _holding_edges(steps)
     return result
 
 
-def _step(info: EventInfo, fact: EventFacts | None, named: set[str]) -> TraceEvent:
+def _subjects(infos: list[EventInfo]) -> dict[int, str | None]:
+    """The responsible subject of each event, read from its stored document."""
+    return {
+        info.pk: subject_of(orjson.loads(info.doc), namespaces_of(info.namespaces)) if info.doc else None
+        for info in infos
+    }
+
+
+def _step(info: EventInfo, subject: str | None, named: set[str]) -> TraceEvent:
     return TraceEvent(
         info.event_id,
         _iso(info.time_us, info.offset),
@@ -240,7 +258,7 @@ def _step(info: EventInfo, fact: EventFacts | None, named: set[str]) -> TraceEve
         info.disposition,
         info.biz_location,
         info.read_point,
-        fact.subject if fact else None,
+        subject,
         tuple(sorted(named)),
     )
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
+import httpx
 import orjson
 import typer
 
-from zhuisu.cli.common import DbOption, console, engine_for, fail
+from zhuisu.cli.common import DbOption, console, engine_for, fail, settings_for
 from zhuisu.errors import ZhuisuError
-from zhuisu.query import documents, params, service
+from zhuisu.query import delivery, documents, params, service
 from zhuisu.store import migrate
 from zhuisu.store.engine import read_connection
 
@@ -62,6 +64,38 @@ def query_events(
     console.print(f"{len(rows)} 个事件 events", style="dim")
 
 
+subscriptions_app = typer.Typer(
+    help="Query subscriptions (webhooks, EPCIS 2.0 §8.2.5). 查询订阅。", no_args_is_help=True
+)
+
+
+@subscriptions_app.command("deliver")
+def deliver(
+    once: Annotated[bool, typer.Option("--once", help="One delivery run, then exit.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Deliver due subscription results to their webhooks (every ZHUISU_SUBSCRIPTION_DELIVERY_INTERVAL
+    seconds until stopped, or once). 推送到期的订阅结果。"""
+    settings = settings_for(db)
+    with (
+        engine_for(db) as engine,
+        httpx.Client(timeout=settings.subscription_delivery_timeout) as client,
+    ):
+        migrate.upgrade(engine)
+        while True:
+            report = delivery.run_once(engine, client)
+            if report.callbacks or once:
+                console.print(
+                    f"{report.subscriptions} 个订阅 subscriptions, {report.callbacks} 次推送 callbacks, "
+                    f"{report.failures} 次失败 failed, {report.events} 个事件 events",
+                    highlight=False,
+                )
+            if once:
+                return
+            time.sleep(settings.subscription_delivery_interval)
+
+
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the ``zhuisu`` app."""
     app.command("query")(query_events)
+    app.add_typer(subscriptions_app, name="subscriptions")

@@ -1,7 +1,8 @@
-"""zhuisu codes check / zhuisu subjects file|list|show|approve|reject|revoke|change|add-node."""
+"""zhuisu codes check|issue|approve|reject|status|void|label / zhuisu subjects file|list|show|approve|…."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,14 +10,14 @@ import orjson
 import typer
 from rich.markup import escape
 
-from zhuisu.cli.common import DbOption, console, engine_for, fail
+from zhuisu.cli.common import DbOption, console, engine_for, fail, settings_for
 from zhuisu.domain.codes import CodeError, identify
 from zhuisu.errors import ZhuisuError
 from zhuisu.store import migrate
 from zhuisu.store.engine import read_connection, write_transaction
-from zhuisu.subjects import service
+from zhuisu.subjects import issuance, labels, service
 from zhuisu.subjects.rules import Status
-from zhuisu.subjects.schemas import ChangeInput, FilingInput, NodeInput, parse
+from zhuisu.subjects.schemas import ChangeInput, CodeRequestInput, CodeScheme, FilingInput, NodeInput, parse
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 Key = Annotated[str, typer.Argument(help="USCC of the subject (or the P… key of an individual).")]
@@ -65,6 +66,137 @@ def check_codes(
                 console.print(f"[red]✗ 无效 invalid[/red] {escape(line)}")
     if not all(r["valid"] for r in reports):
         raise typer.Exit(code=1)
+
+
+@codes_app.command("issue")
+def issue_codes(
+    subject: Annotated[str, typer.Option("--subject", help="USCC of the filed subject.")],
+    count: Annotated[int, typer.Option("--count", min=1, help="How many codes.")],
+    product: Annotated[str, typer.Option("--product", help="Product name (printed on labels).")],
+    scheme: Annotated[CodeScheme, typer.Option("--scheme")] = CodeScheme.PLATFORM,
+    category: Annotated[str | None, typer.Option("--category")] = None,
+    gtin: Annotated[str | None, typer.Option("--gtin", help="gs1.sgtin: the GTIN.")] = None,
+    operator_code: Annotated[str | None, typer.Option("--operator-code", help="cn.meat_veg.")] = None,
+    pending: Annotated[bool, typer.Option("--pending", help="Only file the request for review.")] = False,
+    db: DbOption = None,
+    actor: ActorOption = None,
+    json: JsonFlag = False,
+) -> None:
+    """Request a block of trace codes and issue it (--pending: leave it for review). 赋码。"""
+    settings = settings_for(db)
+    data = {"subject": subject, "scheme": scheme, "count": count, "product_name": product}
+    data |= {"category": category, "gtin": gtin, "operator_code": operator_code}
+    try:
+        body = parse(CodeRequestInput, data)
+        with engine_for(db) as engine, write_transaction(engine) as conn:
+            doc = issuance.request_codes(
+                conn,
+                body,
+                auto_approve=settings.codes_auto_approve or not pending,
+                max_count=settings.codes_max_per_request,
+                actor=actor,
+            )
+    except ZhuisuError as exc:
+        raise fail(exc) from None
+    _print_request(doc, json)
+
+
+def _print_request(doc: dict[str, Any], json: bool) -> None:
+    if json:
+        _echo(doc)
+        return
+    head = f"#{doc['id']} {doc['subject']} {doc['scheme']} ×{doc['count']}"
+    console.print(f"{head} → {doc['status_zh']} {doc['status']}")
+    if doc["first_code"]:
+        console.print(f"    {escape(doc['first_code'])} … {escape(doc['last_code'])}")
+
+
+RequestId = Annotated[int, typer.Argument(help="Id of the code request.")]
+
+
+@codes_app.command("approve")
+def approve_codes(request_id: RequestId, db: DbOption = None, actor: ActorOption = None) -> None:
+    """Approve a code request and issue its codes. 赋码审核通过。"""
+    try:
+        with engine_for(db) as engine, write_transaction(engine) as conn:
+            doc = issuance.approve_request(conn, request_id, actor=actor)
+    except ZhuisuError as exc:
+        raise fail(exc) from None
+    _print_request(doc, False)
+
+
+@codes_app.command("reject")
+def reject_codes(
+    request_id: RequestId,
+    reason: Annotated[str, typer.Option("--reason", help="Why (required).")],
+    db: DbOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Reject a code request, with a reason. 赋码驳回。"""
+    try:
+        with engine_for(db) as engine, write_transaction(engine) as conn:
+            doc = issuance.reject_request(conn, request_id, reason, actor=actor)
+    except ZhuisuError as exc:
+        raise fail(exc) from None
+    _print_request(doc, False)
+
+
+@codes_app.command("status")
+def code_status(code: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
+    """The state of an issued code (JSON). 追溯码状态。"""
+    try:
+        with engine_for(db) as engine, read_connection(engine) as conn:
+            doc = issuance.code_status(conn, code)
+    except ZhuisuError as exc:
+        raise fail(exc) from None
+    _echo(doc)
+
+
+@codes_app.command("void")
+def void_code(
+    code: Annotated[str, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason", help="Why (required).")],
+    db: DbOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Void an issued code, with a reason. 作废追溯码。"""
+    try:
+        with engine_for(db) as engine, write_transaction(engine) as conn:
+            doc = issuance.void_code(conn, code, reason, actor=actor)
+    except ZhuisuError as exc:
+        raise fail(exc) from None
+    console.print(f"{escape(doc['code'])} → {doc['status_zh']} {doc['status']}")
+
+
+class LabelFormat(StrEnum):
+    SVG = "svg"
+    PNG = "png"
+    PDF = "pdf"
+
+
+@codes_app.command("label")
+def label(
+    code: Annotated[str, typer.Argument()],
+    output: Annotated[Path, typer.Option("-o", "--output", dir_okay=False, help="File to write.")],
+    fmt: Annotated[LabelFormat, typer.Option("--format")] = LabelFormat.SVG,
+    symbol: Annotated[labels.Symbol, typer.Option("--symbol")] = labels.Symbol.QR,
+    db: DbOption = None,
+) -> None:
+    """Write the label of an issued code as SVG, PNG or a printable PDF. 打印标签。"""
+    settings = settings_for(db)
+    base_url, dl_host = settings.base_url, settings.labels_digital_link_host
+    try:
+        with engine_for(db) as engine, read_connection(engine) as conn:
+            if fmt is LabelFormat.PDF:
+                rendered = labels.code_sheet(conn, code, symbol=symbol, base_url=base_url, dl_host=dl_host)
+            else:
+                rendered = labels.code_label(
+                    conn, code, symbol=symbol, fmt=labels.Format(fmt), base_url=base_url, dl_host=dl_host
+                )
+    except ZhuisuError as exc:
+        raise fail(exc) from None
+    output.write_bytes(rendered.content)
+    console.print(f"{escape(str(output))} ({rendered.media_type}, {len(rendered.content)} bytes)")
 
 
 def _load(path: Path) -> Any:

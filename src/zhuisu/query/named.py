@@ -74,6 +74,6 @@ def list_queries(
 
 
 def delete_query(conn: Connection, name: str) -> None:
-    """Remove a named query (REST bindings: this also ends its subscriptions; zhuisu has none yet)."""
+    """Remove a named query; its subscriptions go with it (REST bindings; a cascading foreign key)."""
     if not store.delete_named_query(conn, name):
         raise NotFound(f"没有名为 {name} 的查询", f"no query named {name}")

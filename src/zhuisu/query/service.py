@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -307,6 +307,40 @@ def all_events(conn: Connection, query: EventQuery, *, visibility: Visibility = 
         if page.next_token is None:
             return
         token = page.next_token
+
+
+def events_after(
+    conn: Connection,
+    query: EventQuery,
+    *,
+    after_pk: int,
+    limit: int,
+    record_time_ge: int | None = None,
+    visibility: Visibility = None,
+) -> list[QueryRow]:
+    """Up to ``limit`` events of the query with ``events.pk`` above ``after_pk``, in capture order.
+
+    The reading side of a subscription (EPCIS 2.0 §8.2.5): the position is a keyset on the pk,
+    which only grows and is handed out by serialised capture writers, so what lies above the
+    position is exactly what was not yet delivered. ``record_time_ge`` is the subscription's
+    initialRecordTime; the query's own ordering and limits do not apply to a subscription.
+    """
+    flt = to_filter(conn, query)
+    if record_time_ge is not None:
+        flt = replace(flt, record_time_ge=max(record_time_ge, flt.record_time_ge or record_time_ge))
+    tests = filters.predicates(query)
+    batch = limit + 1 if not tests else max(limit + 1, _RESIDUAL_BATCH)
+    matches = _matches(
+        conn,
+        flt,
+        _accept(tests),
+        sort=SortColumn.PK,
+        descending=False,
+        after=(after_pk, after_pk),
+        batch=batch,
+        visibility=visibility,
+    )
+    return list(itertools.islice(matches, limit))
 
 
 def get_event(conn: Connection, event_id: str) -> list[StoredEvent]:

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, text
+from sqlalchemy import Connection, TextClause, bindparam, delete, select, text
 
 from zhuisu.domain.epc import CANONICAL_HOST
 from zhuisu.domain.links import Link, LinkKind, Step, steps_of
@@ -157,14 +158,14 @@ def _walk_sql(backward: bool, sqlite: bool, seeds: int) -> str:
         )
         content_rule = "w.state = 0"
         carrier_rule = "l.t_us BETWEEN w.lo AND w.hi"
+    prefix = ""
     if seeds == 1:
         seed = f"SELECT CAST(:s0 AS TEXT), 0, CAST({NEG} AS BIGINT), CAST({POS} AS BIGINT), 0"
     else:
-        seed = " UNION ".join(
-            f"SELECT CAST(:s{i} AS TEXT), 0, CAST({NEG} AS BIGINT), CAST({POS} AS BIGINT), 0"
-            for i in range(seeds)
-        )
-    return f"""WITH RECURSIVE walk(node, state, lo, hi, depth) AS (
+        # a VALUES list, not a compound SELECT: SQLite allows at most 500 terms in a compound SELECT
+        prefix = f"seeds(s) AS (VALUES {', '.join(f'(CAST(:s{i} AS TEXT))' for i in range(seeds))}),\n"
+        seed = f"SELECT s, 0, CAST({NEG} AS BIGINT), CAST({POS} AS BIGINT), 0 FROM seeds"
+    return f"""WITH RECURSIVE {prefix}walk(node, state, lo, hi, depth) AS (
   {seed}
   UNION
   SELECT l.other, CASE WHEN l.step = {carrier} OR w.state = 1 THEN 1 ELSE 0 END, {lo}, {hi},
@@ -178,18 +179,52 @@ def _walk_sql(backward: bool, sqlite: bool, seeds: int) -> str:
 SELECT node, state, lo, hi FROM walk"""
 
 
+@lru_cache(maxsize=256)
+def _walk_text(backward: bool, sqlite: bool, seeds: int) -> TextClause:
+    return text(_walk_sql(backward, sqlite, seeds))
+
+
 def walk(
     conn: Connection, seeds: Sequence[str], *, backward: bool, max_depth: int | None = None
 ) -> list[WalkRow]:
     """Every node reachable from the seeds backward (sources) or forward (destinations)."""
+    return [
+        WalkRow(str(n), int(s), int(lo), int(hi)) for n, s, lo, hi in _walk(conn, seeds, backward, max_depth)
+    ]
+
+
+def walk_nodes(conn: Connection, seeds: Sequence[str], *, backward: bool) -> set[str]:
+    """The nodes ``walk`` reaches, without their windows (the recall scope needs only these)."""
+    return {str(row[0]) for row in _walk(conn, seeds, backward, None)}
+
+
+def _walk(conn: Connection, seeds: Sequence[str], backward: bool, max_depth: int | None) -> list[Any]:
     if not seeds:
         return []
-    sql = _walk_sql(backward, is_sqlite(conn), len(seeds))
     params: dict[str, Any] = {f"s{i}": seed for i, seed in enumerate(seeds)}
     params["inc"] = 0 if max_depth is None else 1
     params["max_depth"] = UNLIMITED if max_depth is None else max_depth
-    rows = conn.execute(text(sql), params)
-    return [WalkRow(str(n), int(s), int(lo), int(hi)) for n, s, lo, hi in rows]
+    if is_sqlite(conn):
+        # sqlite3 binds :name parameters itself: the rows come straight from the driver's cursor
+        return _rows(conn, _walk_sql(backward, True, len(seeds)), params)
+    return list(conn.execute(_walk_text(backward, False, len(seeds)), params).fetchall())
+
+
+def raw_closure(conn: Connection, seeds: Sequence[str], *, backward: bool) -> list[str]:
+    """The bare recursive walk (the raw limit of ``bench trace``): every node reachable from the
+    seeds through UP (or DOWN) rows, no carrying windows, no events (reference/perf-limits.md §4)."""
+    if not seeds:
+        return []
+    values = ", ".join(f"(CAST(:s{i} AS TEXT))" for i in range(len(seeds)))
+    step = int(Step.UP) if backward else int(Step.DOWN)
+    sql = f"""WITH RECURSIVE seeds(s) AS (VALUES {values}), walk(node) AS (
+  SELECT s FROM seeds
+  UNION
+  SELECT l.other FROM walk w JOIN chain_links l ON l.node = w.node AND l.step = {step}
+)
+SELECT node FROM walk"""
+    params = {f"s{i}": seed for i, seed in enumerate(seeds)}
+    return [str(n) for n in conn.execute(text(sql), params).scalars()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +361,16 @@ def leading_on(conn: Connection, nodes: Iterable[str]) -> set[str]:
     return found
 
 
+def link_events_of_nodes(conn: Connection, nodes: Iterable[str]) -> set[int]:
+    """The events that state a link at any of these nodes."""
+    wanted = list(dict.fromkeys(nodes))
+    stmt = select(chain_links.c.event_pk).where(chain_links.c.node.in_(bindparam("ids", expanding=True)))
+    found: set[int] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        found.update(int(pk) for pk in conn.execute(stmt, {"ids": wanted[start : start + _CHUNK]}).scalars())
+    return found
+
+
 def link_events_of(conn: Connection, node: str) -> set[int]:
     """The events that state a link at this node (those that recorded a trace code, say)."""
     stmt = select(chain_links.c.event_pk).where(chain_links.c.node == node)
@@ -345,3 +390,176 @@ def count_links(conn: Connection) -> int:
     from sqlalchemy import func
 
     return int(conn.execute(select(func.count()).select_from(chain_links)).scalar_one())
+
+
+# --------------------------------------------------------------------------- the trace's reads
+
+
+@dataclass(frozen=True, slots=True)
+class TraceData:
+    """Everything a trace reads once its closure is known, in three or four statements."""
+
+    links: list[EdgeRow]  # every walk row standing on a closure node, as (node, other, step in kind…)
+    steps: list[int]  # the Step of each row of ``links``
+    onward: set[str]  # backward only: the nodes outside the closure that lead on downstream
+    named: list[tuple[str, int, EventInfo]]  # (node, role, event) for events naming closure nodes
+    linking: list[EventInfo]  # events that state a closure link but name no closure node
+
+
+def _rows(conn: Connection, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Any]:
+    """Run a read through the DB-API cursor of the connection's transaction (no result wrapping)."""
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    cur = dbapi.cursor()
+    try:
+        cur.execute(sql, params if isinstance(params, dict) else tuple(params))
+        return list(cur.fetchall())
+    finally:
+        cur.close()
+
+
+def _marks(conn: Connection, count: int) -> str:
+    return ", ".join(("?" if is_sqlite(conn) else "%s") for _ in range(count))
+
+
+def _in_lists(conn: Connection, values: Sequence[Any]) -> Iterable[tuple[str, list[Any]]]:
+    """(membership test, its parameters) per statement: chunks of ``IN (?, …)`` on SQLite (its
+    bound-variable limit), one ``= ANY(%s)`` array on PostgreSQL — a plan per 500-value chunk there
+    chose a hash join over a whole-table scan, once per chunk."""
+    if not values:
+        return
+    if is_sqlite(conn):
+        for start in range(0, len(values), _CHUNK):
+            chunk = list(values[start : start + _CHUNK])
+            yield f"IN ({_marks(conn, len(chunk))})", chunk
+        return
+    yield "= ANY(%s)", [list(values)]
+
+
+_VALID_SQL = (
+    "e.error_declared = {false} AND NOT EXISTS (SELECT 1 FROM events d"
+    " WHERE d.event_id = e.event_id AND d.error_declared = {true})"
+)
+# the stored document comes along: orjson reads one in about 2 µs, which measured no slower than
+# SQLite's json_extract of the few fields a trace needs and several times faster than PostgreSQL's
+# jsonb cast (bench trace, issue 5)
+_EVENT_SQL_COLS = (
+    "e.pk, e.event_id, e.event_time_us, e.event_time_offset, e.event_type, e.action, e.biz_step,"
+    " e.disposition, e.read_point, e.biz_location, e.doc, e.namespaces"
+)
+
+
+def _trace_event(row: Any) -> EventInfo:
+    return EventInfo(
+        int(row[0]),
+        row[1],
+        int(row[2]),
+        row[3],
+        int(row[4]),
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+        row[11],
+    )
+
+
+def trace_data(conn: Connection, nodes: set[str], start: str, *, backward: bool) -> TraceData:
+    """The link rows, events and holders of a trace's closure (SQL built once per statement shape;
+    run through the driver, as the walk's hot path, reference/perf-limits.md §4)."""
+    sqlite = is_sqlite(conn)
+    wanted = sorted(nodes)
+    links: list[EdgeRow] = []
+    steps: list[int] = []
+    for test, params in _in_lists(conn, wanted):
+        sql = (
+            "SELECT node, other, kind, event_pk, t_us, confidence, reason, step FROM chain_links"
+            f" WHERE node {test}"
+        )
+        for r in _rows(conn, sql, params):
+            links.append(EdgeRow(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), int(r[5]), r[6]))
+            steps.append(int(r[7]))
+    onward: set[str] = set()
+    if backward:
+        outside = sorted(
+            {e.dst for e, st in zip(links, steps, strict=True) if st in _FORWARD_STEPS and e.dst not in nodes}
+        )
+        for test, params in _in_lists(conn, outside):
+            sql = (
+                f"SELECT DISTINCT node FROM chain_links WHERE node {test}"
+                f" AND step IN ({int(Step.DOWN)}, {int(Step.CONTENT)})"
+            )
+            onward.update(str(n) for (n,) in _rows(conn, sql, params))
+    valid = _VALID_SQL.format(false="0" if sqlite else "false", true="1" if sqlite else "true")
+    named: list[tuple[str, int, EventInfo]] = []
+    for test, params in _in_lists(conn, wanted):
+        sql = (
+            f"SELECT i.identifier, i.role, {_EVENT_SQL_COLS}"
+            " FROM event_ids i JOIN events e ON e.pk = i.event_pk"
+            f" WHERE i.identifier {test} AND {valid}"
+        )
+        for r in _rows(conn, sql, params):
+            named.append((r[0], int(r[1]), _trace_event(r[2:])))
+    have = {info.pk for _, _, info in named}
+    need = {
+        e.event_pk
+        for e, st in zip(links, steps, strict=True)
+        if (e.dst in nodes and st in _FORWARD_STEPS) or e.src == start
+    } - have
+    linking: list[EventInfo] = []
+    for test, params in _in_lists(conn, sorted(need)):
+        sql = f"SELECT {_EVENT_SQL_COLS} FROM events e WHERE e.pk {test} AND {valid}"
+        linking.extend(_trace_event(r) for r in _rows(conn, sql, params))
+    return TraceData(links, steps, onward, named, linking)
+
+
+_FORWARD_STEPS = frozenset({int(Step.DOWN), int(Step.CONTENT)})
+
+
+@dataclass(frozen=True, slots=True)
+class RecallRow:
+    """One (node, event) pair of a recall, with the stored document."""
+
+    node: str
+    role: int
+    pk: int
+    event_id: str
+    time_us: int
+    event_type: int
+    biz_step: str | None
+    place: str | None
+    doc: str
+    namespaces: str | None
+
+
+def recall_rows(conn: Connection, nodes: Iterable[str]) -> list[RecallRow]:
+    """(node, event) for every valid event naming one of the nodes, in time order, with its
+    document (driver cursor, no row wrapping)."""
+    sqlite = is_sqlite(conn)
+    valid = _VALID_SQL.format(false="0" if sqlite else "false", true="1" if sqlite else "true")
+    out: list[RecallRow] = []
+    for test, params in _in_lists(conn, sorted(set(nodes))):
+        sql = (
+            "SELECT i.identifier, i.role, e.pk, e.event_id, e.event_time_us, e.event_type, e.biz_step,"
+            " COALESCE(e.biz_location, e.read_point), e.doc, e.namespaces"
+            " FROM event_ids i JOIN events e ON e.pk = i.event_pk"
+            f" WHERE i.identifier {test} AND {valid}"
+        )
+        out.extend(RecallRow(*r) for r in _rows(conn, sql, params))
+    out.sort(key=lambda r: (r.time_us, r.pk))
+    return out
+
+
+def known_nodes(conn: Connection, nodes: Iterable[str]) -> set[str]:
+    """Of these nodes, those that any link or event names (two index lookups per chunk)."""
+    wanted = sorted(set(nodes))
+    found: set[str] = set()
+    for test, params in _in_lists(conn, wanted):
+        sql = (
+            f"SELECT node FROM chain_links WHERE node {test}"
+            f" UNION SELECT identifier FROM event_ids WHERE identifier {test}"
+        )
+        found.update(str(n) for (n,) in _rows(conn, sql, params + params))
+    return found

@@ -185,6 +185,23 @@ def scan(
     visibility: ColumnElement[bool] | None = None,
 ) -> list[QueryRow]:
     """Up to ``limit`` matching events in (sort key, pk) order, strictly after ``after``."""
+    stmt = scan_statement(
+        flt, sort=sort, descending=descending, after=after, limit=limit, visibility=visibility
+    )
+    rows = conn.execute(stmt)
+    return [QueryRow(r.pk, r.event_id, r.event_time_us, r.record_time_us, r.doc, r.namespaces) for r in rows]
+
+
+def scan_statement(
+    flt: EventFilter,
+    *,
+    sort: SortColumn,
+    descending: bool,
+    after: tuple[int, int] | None,
+    limit: int,
+    visibility: ColumnElement[bool] | None = None,
+) -> Select[Any]:
+    """The SELECT :func:`scan` runs (the query benchmark runs it raw through the DB-API too)."""
     column = events.c[sort.value]
     stmt = _filtered(_ROW_COLUMNS, flt, visibility)
     if after is not None:
@@ -199,8 +216,7 @@ def scan(
         order = [events.c.pk.desc() if descending else events.c.pk]
     else:
         order = [column.desc(), events.c.pk.desc()] if descending else [column, events.c.pk]
-    rows = conn.execute(stmt.order_by(*order).limit(limit))
-    return [QueryRow(r.pk, r.event_id, r.event_time_us, r.record_time_us, r.doc, r.namespaces) for r in rows]
+    return stmt.order_by(*order).limit(limit)
 
 
 def count_up_to(

@@ -1,8 +1,12 @@
-"""The subject audit trail: every filing step is written here, through :func:`record` only."""
+"""The subject audit trail: every filing step is written here, through :func:`record` only.
+
+Trace-code issuance (赋码) writes its steps to the same trail under :class:`CodeAction`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 
 import orjson
 from sqlalchemy import Connection
@@ -11,9 +15,19 @@ from zhuisu.store import subjects as store
 from zhuisu.subjects.rules import AuditAction
 
 
+class CodeAction(StrEnum):
+    """What happened to a subject's trace codes, in the past tense (never reworded)."""
+
+    REQUESTED = "codes.requested"
+    ISSUED = "codes.issued"
+    REJECTED = "codes.rejected"
+    USED = "codes.used"
+    VOIDED = "codes.voided"
+
+
 def record(
     conn: Connection,
-    action: AuditAction,
+    action: AuditAction | CodeAction,
     subject_id: int,
     *,
     at_us: int,

@@ -8,6 +8,7 @@ Validation messages are Chinese first, then English.
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -180,6 +181,50 @@ class OperatorInput(_Model):
     name: str = Field(min_length=1, max_length=200)
     stall_no: str | None = Field(default=None, max_length=32)
     own: bool = False  # the node operates itself: operator code = node code + 0000 (SB/T 10680 practice)
+
+
+class CodeScheme(StrEnum):
+    """The schemes the platform issues codes in (赋码); ids as in ``domain.codes``."""
+
+    PLATFORM = "zhuisu.platform"  # region + platform subject number + sequence + check (our design)
+    SGTIN = "gs1.sgtin"  # GTIN + serial (AI 01 + AI 21, GS1 General Specifications §3.5.2)
+    MEAT_VEG = "cn.meat_veg"  # operator code (13) + 7-digit serial (SB/T 10680, as read)
+
+
+class CodeRequestInput(_Model):
+    """A request for a block of trace codes (赋码申请) by a filed subject."""
+
+    subject: str = Field(min_length=1, max_length=18, description="USCC (or P… key) of the subject")
+    scheme: CodeScheme
+    count: int = Field(ge=1)
+    product_name: str = Field(min_length=1, max_length=200)
+    category: str | None = Field(default=None, max_length=64)
+    gtin: str | None = None  # gs1.sgtin: the GTIN the serials go under
+    operator_code: str | None = None  # cn.meat_veg: the operator code the serials go under
+
+    @model_validator(mode="after")
+    def _prefix(self) -> Self:
+        if self.scheme is CodeScheme.SGTIN:
+            if self.gtin is None:
+                raise ValueError("GS1 序列号须提供 GTIN / SGTIN serials need the GTIN (gtin)")
+            self.gtin = _gtin14(self.gtin)
+        elif self.scheme is CodeScheme.MEAT_VEG:
+            if self.operator_code is None:
+                raise ValueError("肉菜追溯码须提供经营者编码 / meat & vegetable codes need the operator_code")
+            self.operator_code = _code(self.operator_code, "cn.operator")
+        if self.scheme is not CodeScheme.SGTIN and self.gtin is not None:
+            raise ValueError("仅 GS1 序列号需要 GTIN / gtin applies to gs1.sgtin only")
+        if self.scheme is not CodeScheme.MEAT_VEG and self.operator_code is not None:
+            raise ValueError("仅肉菜追溯码需要经营者编码 / operator_code applies to cn.meat_veg only")
+        return self
+
+
+def _gtin14(value: str) -> str:
+    """A GTIN-8/12/13/14 (GS1 mod-10 checked) → its 14-digit form (GS1 General Specifications §3.3.2)."""
+    try:
+        return identify(value.strip(), scheme="gs1.gtin").parts["gtin"]
+    except CodeError as exc:
+        raise ValueError(exc.message) from None
 
 
 def parse(model: type[M], data: Any) -> M:

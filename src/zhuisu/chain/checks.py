@@ -1,0 +1,519 @@
+"""Integrity checks of the trace chain (the platform's data-quality radar): findings, stored.
+
+``run_checks(conn, since_us=…, until_us=…)`` looks at the valid events whose eventTime falls in the
+window, and at whatever other events they need (a shipment outside the window, say), and stores one
+finding per fault. A finding's fingerprint is a hash of its kind and the events and identifiers it
+names, so re-running over the same window adds nothing (idempotent).
+
+=========================================  ===============================================================
+kind                                       rule and source
+=========================================  ===============================================================
+chain_break.unmatched_receipt              a receipt (bizStep receiving / accepting / arriving, or a
+                                           record carrying a voucher) whose voucher or business
+                                           transaction no shipment issued; without either, whose
+                                           objects no shipment named. 追溯链完整率 (链条合成率):
+                                           "downstream inbound records whose upstream voucher resolves
+                                           to an upstream outbound record" (reference cn-standards §4).
+chain_break.unreceived_shipment            a shipment (shipping / departing) whose trace code or
+                                           business transaction no receipt took up within
+                                           ``receipt_hours`` ("卡单同行": the buyer records the seller's
+                                           code as its voucher).
+chain_break.unreceived_sale                a retail sale (CBV retail_selling / dispensing) of a lot the
+                                           seller's location never received, commissioned or made.
+quantity.oversold                          Σ sold or shipped out of a lot at one location > Σ received
+                                           (or made) there × (1 + tolerance): the MOFCOM meat & vegetable
+                                           rule "Σ sold weight per voucher ≤ entered weight", per lot.
+time_order.received_before_shipped         a receipt earlier than the shipment it takes up, by more than
+                                           the clock-skew allowance.
+time_order.sold_after_recall               a sale or shipment of a lot after an event of that lot with
+                                           CBV disposition ``recalled``.
+identifier.two_places                      one serial (an instance-level key: SGTIN, GIAI …) at two
+                                           different bizLocations within ``same_time_minutes``.
+=========================================  ===============================================================
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection
+
+from zhuisu.chain.rules import tolerance_for
+from zhuisu.domain import epc
+from zhuisu.domain.links import LinkKind, Step, field_keys
+from zhuisu.domain.roles import EVENT_TYPE_CODES, IdRole
+from zhuisu.errors import ValidationFailed
+from zhuisu.store import chain as chain_store
+from zhuisu.store import checks as store
+from zhuisu.store.chain import EventInfo
+from zhuisu.store.checks import FindingRow, LinkRow, WindowEvent
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+HOUR_US = 3_600_000_000
+MINUTE_US = 60_000_000
+
+# CBV 2.0 bizStep words (§7.2): goods coming in, going out, sold to a consumer
+INBOUND = frozenset({"receiving", "arriving", "accepting"})
+SHIPPING = frozenset({"shipping", "departing"})
+SALES = frozenset({"retail_selling", "dispensing"})
+OUTBOUND = SHIPPING | SALES
+ORIGIN = frozenset({"commissioning", "creating_class_instance"})
+RECALLED = "recalled"  # CBV 2.0 disposition
+_TRANSFORMATION = EVENT_TYPE_CODES["TransformationEvent"]
+_IN_ROLES = {int(IdRole.OUTPUT), int(IdRole.OUTPUT_CLASS)}
+
+
+class FindingKind(StrEnum):
+    UNMATCHED_RECEIPT = "chain_break.unmatched_receipt"
+    UNRECEIVED_SHIPMENT = "chain_break.unreceived_shipment"
+    UNRECEIVED_SALE = "chain_break.unreceived_sale"
+    OVERSOLD = "quantity.oversold"
+    RECEIVED_BEFORE_SHIPPED = "time_order.received_before_shipped"
+    SOLD_AFTER_RECALL = "time_order.sold_after_recall"
+    TWO_PLACES = "identifier.two_places"
+
+
+SEVERITY: dict[FindingKind, str] = {
+    FindingKind.UNMATCHED_RECEIPT: "warning",
+    FindingKind.UNRECEIVED_SHIPMENT: "warning",
+    FindingKind.UNRECEIVED_SALE: "warning",
+    FindingKind.OVERSOLD: "critical",
+    FindingKind.RECEIVED_BEFORE_SHIPPED: "warning",
+    FindingKind.SOLD_AFTER_RECALL: "critical",
+    FindingKind.TWO_PLACES: "critical",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """The allowances of the checks (settings ZHUISU_CHAIN_*; docs/operations.md)."""
+
+    receipt_hours: int = 72
+    clock_skew_minutes: int = 15
+    same_time_minutes: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: FindingKind
+    event_ids: tuple[str, ...]
+    identifiers: tuple[str, ...]
+    message_zh: str
+    message_en: str
+    event_time_us: int
+    detected_us: int = 0
+    id: int | None = None
+
+    @property
+    def severity(self) -> str:
+        return SEVERITY[self.kind]
+
+    @property
+    def fingerprint(self) -> str:
+        key = orjson.dumps([str(self.kind), sorted(self.event_ids), sorted(self.identifiers)])
+        return hashlib.sha256(key).hexdigest()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": str(self.kind),
+            "severity": self.severity,
+            "eventIDs": list(self.event_ids),
+            "identifiers": list(self.identifiers),
+            "message": f"{self.message_zh} / {self.message_en}",
+            "messageZh": self.message_zh,
+            "messageEn": self.message_en,
+            "eventTime": _ts(self.event_time_us),
+            "detectedAt": _ts(self.detected_us),
+        }
+
+
+@dataclass(slots=True)
+class CheckRun:
+    since_us: int
+    until_us: int
+    findings: list[Finding] = field(default_factory=list)
+    stored: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "since": _ts(self.since_us),
+            "until": _ts(self.until_us),
+            "found": len(self.findings),
+            "new": self.stored,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def run_checks(
+    conn: Connection,
+    *,
+    since_us: int,
+    until_us: int,
+    now_us: int,
+    options: CheckOptions = CheckOptions(),
+) -> CheckRun:
+    """Run every check over the events of [since, until) and store the new findings."""
+    if until_us <= since_us:
+        raise ValidationFailed("检查时间窗口为空", "the check window is empty (until ≤ since)")
+    window = store.window_events(conn, since_us, until_us)
+    ctx = _Context(conn, window, options, now_us)
+    findings = [
+        *ctx.receipts(),
+        *ctx.shipments(),
+        *ctx.sales(),
+        *ctx.quantities(),
+        *ctx.two_places(),
+    ]
+    stamped = [_stamp(f, now_us) for f in findings]
+    run = CheckRun(since_us, until_us, stamped)
+    run.stored = store.save_findings(conn, [_row(f) for f in stamped])
+    return run
+
+
+def list_findings(
+    conn: Connection, *, kind: str | None = None, identifier: str | None = None, limit: int = 1000
+) -> list[Finding]:
+    """Stored findings, oldest event first; ``kind`` may name a family (``chain_break``)."""
+    ident = _canonical(identifier) if identifier else None
+    rows = store.list_findings(conn, kind=kind, identifier=ident, limit=limit)
+    if identifier and ident != identifier:
+        rows += store.list_findings(conn, kind=kind, identifier=identifier, limit=limit)
+    return [
+        Finding(
+            FindingKind(r.kind),
+            r.event_ids,
+            r.identifiers,
+            r.message_zh,
+            r.message_en,
+            r.event_time_us,
+            r.detected_us,
+            r.id,
+        )
+        for r in rows
+    ]
+
+
+def _canonical(value: str) -> str:
+    try:
+        return epc.canonical(value.strip())
+    except ValueError:
+        return value.strip()
+
+
+def _stamp(f: Finding, now_us: int) -> Finding:
+    return Finding(f.kind, f.event_ids, f.identifiers, f.message_zh, f.message_en, f.event_time_us, now_us)
+
+
+def _row(f: Finding) -> FindingRow:
+    return FindingRow(
+        f.fingerprint,
+        str(f.kind),
+        f.severity,
+        f.event_ids,
+        f.identifiers,
+        f.message_zh,
+        f.message_en,
+        f.event_time_us,
+        f.detected_us,
+    )
+
+
+# --------------------------------------------------------------------------- reading events
+
+
+def quantities(doc_text: str, namespaces_text: str | None) -> dict[tuple[str, str], float]:
+    """(lot node, uom) → quantity stated by an event: quantityList / input / output lists, and
+    ``zs:weightKg`` (KGM) when the event names a single lot (the meat & vegetable weight field)."""
+    doc = orjson.loads(doc_text)
+    out: dict[tuple[str, str], float] = defaultdict(float)
+    lots: list[str] = []
+    for key in ("quantityList", "outputQuantityList", "inputQuantityList", "childQuantityList"):
+        for element in doc.get(key) or ():
+            if not isinstance(element, Mapping) or not isinstance(element.get("epcClass"), str):
+                continue
+            node = _canonical(element["epcClass"])
+            lots.append(node)
+            amount = element.get("quantity")
+            if isinstance(amount, int | float) and not isinstance(amount, bool):
+                out[(node, str(element.get("uom") or "EA"))] += float(amount)
+    namespaces = orjson.loads(namespaces_text) if namespaces_text else {}
+    weight = next((doc[k] for k in field_keys(namespaces, "weightKg") if k in doc), None)
+    if isinstance(weight, int | float | str) and len(set(lots)) == 1:
+        with contextlib.suppress(ValueError):
+            out = {(lots[0], "KGM"): float(weight)}
+    return dict(out)
+
+
+def category_of(doc_text: str, namespaces_text: str | None) -> str | None:
+    doc = orjson.loads(doc_text)
+    namespaces = orjson.loads(namespaces_text) if namespaces_text else {}
+    value = next((doc[k] for k in field_keys(namespaces, "category") if k in doc), None)
+    return value if isinstance(value, str) else None
+
+
+def _instance_level(node: str) -> bool:
+    """An identifier of one object (GS1 General Specifications §2.2: SGTIN, GIAI, SSCC …)."""
+    if node.startswith(epc.CANONICAL_HOST + "/"):
+        path = node[len(epc.CANONICAL_HOST) :]
+        return "/21/" in path or "/235/" in path or path.startswith(("/8004/", "/00/"))
+    return node.startswith("urn:epc:id:")
+
+
+def _ts(us: int) -> str:
+    return (_EPOCH + timedelta(microseconds=us)).isoformat(timespec="seconds")
+
+
+def parse_time(value: str) -> int:
+    """An ISO 8601 time (a date alone means its midnight, UTC) → microseconds since the epoch."""
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationFailed(f"时间 {value!r} 无效", f"invalid time {value!r} (ISO 8601)") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def now_us() -> int:
+    return (datetime.now(UTC) - _EPOCH) // timedelta(microseconds=1)
+
+
+class _Context:
+    """What one run reads once and the checks share."""
+
+    def __init__(self, conn: Connection, window: list[WindowEvent], options: CheckOptions, now_us: int):
+        self.conn = conn
+        self.window = window
+        self.options = options
+        self.now_us = now_us
+        self.links: dict[int, list[LinkRow]] = defaultdict(list)
+        for row in store.links_of_events(conn, [e.pk for e in window]):
+            self.links[row.event_pk].append(row)
+        # identifiers each window event names, and every event that names one of them
+        self.named: dict[int, set[str]] = defaultdict(set)
+        self.by_node: dict[str, list[tuple[int, EventInfo]]] = defaultdict(list)
+        for pk, node in store.identifiers_of_events(conn, [e.pk for e in window]):
+            self.named[pk].add(node)
+        seen = {n for nodes in self.named.values() for n in nodes}
+        for node, role, info in chain_store.events_of_nodes(conn, seen, with_docs=True):
+            self.by_node[node].append((role, info))
+
+    # ----------------------------------------------------------------- chain breaks / time order
+
+    def receipts(self) -> Iterable[Finding]:
+        skew = self.options.clock_skew_minutes * MINUTE_US
+        pivots: dict[int, list[str]] = {}
+        for e in self.window:
+            rows = [
+                r
+                for r in self.links[e.pk]
+                if r.step == Step.DOWN and r.kind in (LinkKind.VOUCHER, LinkKind.BIZ_TRANSACTION)
+            ]
+            if rows or e.biz_step in INBOUND:
+                pivots[e.pk] = sorted({r.node for r in rows})
+        wanted = {p for ps in pivots.values() for p in ps}
+        shipped: dict[str, list[LinkRow]] = defaultdict(list)
+        for r in store.links_at(self.conn, wanted, int(Step.UP)):
+            if r.kind in (LinkKind.TRACE_CODE, LinkKind.BIZ_TRANSACTION):
+                shipped[r.node].append(r)
+        events = {e.pk: e for e in self.window}
+        sources = store.events_by_pk(self.conn, {r.event_pk for rs in shipped.values() for r in rs})
+        for pk, nodes in pivots.items():
+            e = events[pk]
+            if not nodes:
+                if not self._named_by(e, SHIPPING, before=e.time_us + skew):
+                    yield self._finding(
+                        FindingKind.UNMATCHED_RECEIPT,
+                        [e.event_id],
+                        sorted(self.named[pk]),
+                        e.time_us,
+                        "收货记录既无追溯凭证号也无业务单据,且其货物没有任何发货记录",
+                        "a receipt with no voucher nor business transaction, whose goods no shipment named",
+                    )
+                continue
+            for node in nodes:
+                ships = [r for r in shipped.get(node, []) if r.event_pk != pk and r.event_pk in sources]
+                if not ships:
+                    yield self._finding(
+                        FindingKind.UNMATCHED_RECEIPT,
+                        [e.event_id],
+                        [node],
+                        e.time_us,
+                        f"收货凭证 {node} 没有对应的上游出货记录(断链)",
+                        f"no upstream shipment issued the voucher {node} of this receipt (chain break)",
+                    )
+                    continue
+                first = min(r.t_us for r in ships)
+                if e.time_us + skew < first:
+                    ship = min(ships, key=lambda r: r.t_us)
+                    yield self._finding(
+                        FindingKind.RECEIVED_BEFORE_SHIPPED,
+                        [sources[ship.event_pk].event_id, e.event_id],
+                        [node],
+                        e.time_us,
+                        f"收货时间 {_ts(e.time_us)} 早于发货时间 {_ts(first)}(凭证 {node})",
+                        f"received at {_ts(e.time_us)}, before the shipment at {_ts(first)} (voucher {node})",
+                    )
+
+    def shipments(self) -> Iterable[Finding]:
+        deadline = self.now_us - self.options.receipt_hours * HOUR_US
+        due = [e for e in self.window if e.biz_step in SHIPPING and e.time_us < deadline]
+        pivots = {
+            e.pk: sorted(
+                {
+                    r.node
+                    for r in self.links[e.pk]
+                    if r.step == Step.UP and r.kind in (LinkKind.TRACE_CODE, LinkKind.BIZ_TRANSACTION)
+                }
+            )
+            for e in due
+        }
+        received: set[str] = set()
+        for r in store.links_at(self.conn, {p for ps in pivots.values() for p in ps}, int(Step.DOWN)):
+            if r.kind in (LinkKind.VOUCHER, LinkKind.BIZ_TRANSACTION):
+                received.add(r.node)
+        hours = self.options.receipt_hours
+        for e in due:
+            nodes = pivots[e.pk]
+            if nodes:
+                if any(n in received for n in nodes):
+                    continue
+                missing = nodes
+            elif self._named_by(e, INBOUND, after=e.time_us):
+                continue
+            else:
+                missing = sorted(self.named[e.pk])
+            yield self._finding(
+                FindingKind.UNRECEIVED_SHIPMENT,
+                [e.event_id],
+                missing,
+                e.time_us,
+                f"发货后 {hours} 小时内没有任何收货记录接收(断链)",
+                f"no receipt took up this shipment within {hours} hours (chain break)",
+            )
+
+    def sales(self) -> Iterable[Finding]:
+        for e in self.window:
+            if e.biz_step not in OUTBOUND:
+                continue
+            for node in sorted(self.named[e.pk]):
+                others = self.by_node.get(node, [])
+                recalls = [i for _, i in others if i.disposition == RECALLED and i.time_us < e.time_us]
+                if recalls:
+                    first = min(recalls, key=lambda i: i.time_us)
+                    yield self._finding(
+                        FindingKind.SOLD_AFTER_RECALL,
+                        [first.event_id, e.event_id],
+                        [node],
+                        e.time_us,
+                        f"{node} 已于 {_ts(first.time_us)} 召回,之后仍被销售或发出",
+                        f"{node} was recalled at {_ts(first.time_us)} and sold or shipped afterwards",
+                    )
+                if e.biz_step in SALES and not any(self._arrived(e, role, i) for role, i in others):
+                    yield self._finding(
+                        FindingKind.UNRECEIVED_SALE,
+                        [e.event_id],
+                        [node],
+                        e.time_us,
+                        f"销售的 {node} 在本地点没有进货、生产或加工记录(断链)",
+                        f"{node} was sold where it was never received, commissioned or made (chain break)",
+                    )
+
+    def _arrived(self, sale: WindowEvent, role: int, info: EventInfo) -> bool:
+        if info.pk == sale.pk or info.biz_location != sale.biz_location or info.time_us > sale.time_us:
+            return False
+        if info.event_type == _TRANSFORMATION:
+            return role in _IN_ROLES
+        return info.biz_step in INBOUND or info.biz_step in ORIGIN
+
+    def _named_by(
+        self, e: WindowEvent, steps: frozenset[str], *, before: int | None = None, after: int | None = None
+    ) -> bool:
+        for node in self.named[e.pk]:
+            for _, info in self.by_node.get(node, []):
+                if info.pk == e.pk or info.biz_step not in steps:
+                    continue
+                if (before is None or info.time_us <= before) and (after is None or info.time_us >= after):
+                    return True
+        return False
+
+    # ----------------------------------------------------------------- quantities
+
+    def quantities(self) -> Iterable[Finding]:
+        selling = [e for e in self.window if e.biz_step in OUTBOUND and e.biz_location]
+        places = sorted({(n, e.biz_location) for e in selling for n in self.named[e.pk] if e.biz_location})
+        for node, place in places:
+            took: dict[str, float] = defaultdict(float)
+            gave: dict[str, float] = defaultdict(float)
+            ins: list[EventInfo] = []
+            outs: list[EventInfo] = []
+            category: str | None = None
+            for role, info in self.by_node.get(node, []):
+                if info.biz_location != place or info.doc is None:
+                    continue
+                if info.event_type == _TRANSFORMATION:
+                    incoming = role in _IN_ROLES
+                elif info.biz_step in INBOUND or info.biz_step in ORIGIN:
+                    incoming = True
+                elif info.biz_step in OUTBOUND:
+                    incoming = False
+                else:
+                    continue
+                amounts = quantities(info.doc, info.namespaces)
+                category = category or category_of(info.doc, info.namespaces)
+                for (lot, uom), amount in amounts.items():
+                    if lot == node:
+                        (took if incoming else gave)[uom] += amount
+                (ins if incoming else outs).append(info)
+            tol = tolerance_for(category)
+            for uom, sold in sorted(gave.items()):
+                have = took.get(uom, 0.0)
+                if have <= 0 or sold <= have * (1 + tol):
+                    continue
+                involved = sorted(ins + outs, key=lambda i: (i.time_us, i.pk))
+                yield self._finding(
+                    FindingKind.OVERSOLD,
+                    [i.event_id for i in involved],
+                    [node, place],
+                    involved[0].time_us,
+                    f"{place} 的 {node} 售出 {sold:g} {uom},超过进货 {have:g} {uom}(容差 {tol:.0%})",
+                    f"{sold:g} {uom} of {node} sold at {place}, over the {have:g} {uom} received "
+                    f"(tolerance {tol:.0%})",
+                )
+
+    # ----------------------------------------------------------------- identifiers
+
+    def two_places(self) -> Iterable[Finding]:
+        span = self.options.same_time_minutes * MINUTE_US
+        serials = sorted({n for e in self.window for n in self.named[e.pk] if _instance_level(n)})
+        for node in serials:
+            seen = sorted(
+                {i.pk: i for _, i in self.by_node.get(node, []) if i.biz_location}.values(),
+                key=lambda i: (i.time_us, i.pk),
+            )
+            for a, b in itertools.pairwise(seen):
+                if a.biz_location != b.biz_location and b.time_us - a.time_us <= span:
+                    yield self._finding(
+                        FindingKind.TWO_PLACES,
+                        [a.event_id, b.event_id],
+                        [node],
+                        a.time_us,
+                        f"{node} 在 {_ts(a.time_us)} 前后同时出现在 {a.biz_location} 与 {b.biz_location}",
+                        f"{node} was at {a.biz_location} and {b.biz_location} at the same time "
+                        f"(around {_ts(a.time_us)})",
+                    )
+
+    def _finding(
+        self, kind: FindingKind, event_ids: list[str], identifiers: list[str], t_us: int, zh: str, en: str
+    ) -> Finding:
+        return Finding(kind, tuple(event_ids), tuple(identifiers), zh, en, t_us)

@@ -1,0 +1,226 @@
+"""Recall scope (召回范围): everything downstream of the recalled lots, and who holds how much of it.
+
+``recall_scope(conn, identifiers, …)`` walks forward from every identifier at once (one recursive
+CTE over ``chain_links``, store.chain.walk) and reads the events that name what it reached. For each
+holder — a bizLocation and the subject responsible there — and each affected lot or item it had, it
+sums what it received (receiving / accepting / arriving, commissioning, or made by a transformation),
+what it sold or shipped on (shipping, departing, retail_selling, dispensing), what it used up (a
+transformation input) and so what it still holds. Holders still holding come first (the largest
+quantity first): they are where a stop-trading instruction still stops something. The MOFCOM meat &
+vegetable rule that a failed test sends a stop-trading instruction to every downstream node
+(reference cn-standards: 检测不合格 → 停止交易指令) is what needs this list.
+
+With a time window, only events with since ≤ eventTime < until count toward the holdings (the walk
+itself follows every link, since a link's two ends are stamped by different clocks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection
+
+from zhuisu.chain.checks import INBOUND, ORIGIN, OUTBOUND
+from zhuisu.chain.rules import NodeKind, namespaces_of, node_kind, subject_of
+from zhuisu.chain.service import canonical_identifier
+from zhuisu.domain import epc
+from zhuisu.domain.roles import EVENT_TYPE_CODES, IdRole
+from zhuisu.errors import NotFound, ValidationFailed
+from zhuisu.store import chain as chain_store
+from zhuisu.store.chain import RecallRow
+
+MAX_IDENTIFIERS = 10_000
+_TRANSFORMATION = EVENT_TYPE_CODES["TransformationEvent"]
+_OUTPUT_ROLES = {int(IdRole.OUTPUT), int(IdRole.OUTPUT_CLASS)}
+_INPUT_ROLES = {int(IdRole.INPUT), int(IdRole.INPUT_CLASS)}
+_QUANTITY_KEYS = ("quantityList", "inputQuantityList", "outputQuantityList", "childQuantityList")
+#: instance-level roles: the event names the object itself, one piece (EA)
+_PIECE_ROLES = {int(IdRole.EPC), int(IdRole.PARENT), int(IdRole.CHILD), int(IdRole.INPUT), int(IdRole.OUTPUT)}
+
+
+@dataclass(slots=True)
+class Holding:
+    """What one holder had of one affected lot or item, in one unit of measure."""
+
+    location: str | None
+    subject: str | None
+    identifier: str
+    uom: str
+    received: float = 0.0
+    sold_on: float = 0.0
+    used: float = 0.0
+    events: list[str] = field(default_factory=list)
+    last_us: int = 0
+
+    @property
+    def still_holds(self) -> float:
+        return max(self.received - self.sold_on - self.used, 0.0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "location": self.location,
+            "subject": self.subject,
+            "identifier": self.identifier,
+            "uom": self.uom,
+            "received": self.received,
+            "soldOn": self.sold_on,
+            "used": self.used,
+            "stillHolds": self.still_holds,
+            "events": self.events,
+        }
+
+
+@dataclass(slots=True)
+class RecallScope:
+    identifiers: list[str]
+    unknown: list[str]
+    since_us: int | None
+    until_us: int | None
+    lots: list[tuple[str, NodeKind]] = field(default_factory=list)
+    holdings: list[Holding] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+    @property
+    def holders(self) -> list[tuple[str | None, str | None]]:
+        return list(dict.fromkeys((h.location, h.subject) for h in self.holdings))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "identifiers": self.identifiers,
+            "unknown": self.unknown,
+            "window": {"since": self.since_us, "until": self.until_us},
+            "lots": [{"id": node, "kind": str(kind)} for node, kind in self.lots],
+            "holders": [{"location": loc, "subject": subj} for loc, subj in self.holders],
+            "holdings": [h.to_json() for h in self.holdings],
+            "events": self.events,
+        }
+
+
+def recall_scope(
+    conn: Connection,
+    identifiers: list[str],
+    *,
+    since_us: int | None = None,
+    until_us: int | None = None,
+) -> RecallScope:
+    """Every affected downstream lot / item and every holder with its quantities, riskiest first."""
+    if not identifiers:
+        raise ValidationFailed("至少需要一个标识符", "at least one identifier is needed")
+    if len(identifiers) > MAX_IDENTIFIERS:
+        raise ValidationFailed(
+            f"一次最多 {MAX_IDENTIFIERS} 个标识符", f"at most {MAX_IDENTIFIERS} identifiers at once"
+        )
+    seeds = list(dict.fromkeys(canonical_identifier(i) for i in identifiers))
+    nodes = chain_store.walk_nodes(conn, seeds, backward=False)
+    known = chain_store.known_nodes(conn, seeds)
+    unknown = [s for s in seeds if s not in known]
+    if len(unknown) == len(seeds):
+        raise NotFound(
+            f"没有记录提到这些标识符: {', '.join(unknown[:5])}",
+            f"no record names these identifiers: {', '.join(unknown[:5])}",
+        )
+    scope = RecallScope(seeds, unknown, since_us, until_us)
+    rows = chain_store.recall_rows(conn, nodes)
+    times = _hold(scope, rows, since_us, until_us)
+    # the events that issued a seed trace code name only the lot it came from, upstream: listed, not held
+    own = chain_store.link_events_of_nodes(conn, seeds) - {r.pk for r in rows}
+    for info in chain_store.events_by_pk(conn, own, with_docs=False):
+        if _inside(info.time_us, since_us, until_us):
+            times[info.event_id] = (info.time_us, info.pk)
+    scope.events = sorted(times, key=lambda e: times[e])
+    scope.lots = sorted((n, _kind(n)) for n in nodes)
+    return scope
+
+
+def _kind(node: str) -> NodeKind:
+    kind = node_kind(node, set())
+    if kind is NodeKind.OTHER and not node.startswith(("urn:", "http:", "https:")):
+        return NodeKind.TRACE_CODE  # a plain code: a trace code or voucher (追溯码)
+    return kind
+
+
+def _amounts(doc: dict[str, Any], node: str) -> dict[str, float]:
+    """The quantity of the lot ``node`` an event states in its quantity lists, per unit of measure."""
+    out: dict[str, float] = {}
+    for key in _QUANTITY_KEYS:
+        elements = doc.get(key)
+        if not isinstance(elements, list):
+            continue
+        for element in elements:
+            if not isinstance(element, dict):
+                continue
+            cls = element.get("epcClass")
+            amount = element.get("quantity")
+            if amount is None or amount is True or amount is False or not isinstance(cls, str):
+                continue
+            if cls == node or _canonical(cls) == node:
+                uom = str(element.get("uom") or "EA")
+                out[uom] = out.get(uom, 0.0) + float(amount)
+    return out
+
+
+def _same(value: str, node: str) -> bool:
+    return value == node or _canonical(value) == node
+
+
+@lru_cache(maxsize=65_536)
+def _canonical(value: str) -> str | None:
+    try:
+        return epc.canonical(value)
+    except ValueError:
+        return None
+
+
+def _hold(
+    scope: RecallScope, rows: list[RecallRow], since_us: int | None, until_us: int | None
+) -> dict[str, tuple[int, int]]:
+    # one holding per (place, node, unit); its subject is the one that received it there. The rows
+    # come in time order, so each holding's events do too.
+    holdings: dict[tuple[str | None, str, str], Holding] = {}
+    times: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        if not _inside(row.time_us, since_us, until_us):
+            continue
+        times[row.event_id] = (row.time_us, row.pk)
+        column = _column(row.event_type, row.biz_step, row.role)
+        if column is None:
+            continue
+        doc = orjson.loads(row.doc)
+        amounts = {"EA": 1.0} if row.role in _PIECE_ROLES else _amounts(doc, row.node)
+        for uom, amount in amounts.items():
+            holding = holdings.get((row.place, row.node, uom))
+            if holding is None:
+                holding = holdings[(row.place, row.node, uom)] = Holding(row.place, None, row.node, uom)
+            if column == "received":
+                holding.received += amount
+                if holding.subject is None:
+                    holding.subject = subject_of(doc, namespaces_of(row.namespaces))
+            elif column == "used":
+                holding.used += amount
+            else:
+                holding.sold_on += amount
+            if not holding.events or holding.events[-1] != row.event_id:
+                holding.events.append(row.event_id)
+            holding.last_us = row.time_us
+    scope.holdings = sorted(
+        holdings.values(), key=lambda h: (h.still_holds <= 0, -h.still_holds, -h.last_us, h.identifier)
+    )
+    return times
+
+
+def _inside(t_us: int, since_us: int | None, until_us: int | None) -> bool:
+    return (since_us is None or t_us >= since_us) and (until_us is None or t_us < until_us)
+
+
+def _column(event_type: int, biz_step: str | None, role: int) -> str | None:
+    """Which sum an event adds to (CBV 2.0 bizStep; EPCIS 2.0 §7.4.5 inputs and outputs)."""
+    if event_type == _TRANSFORMATION:
+        return "received" if role in _OUTPUT_ROLES else ("used" if role in _INPUT_ROLES else None)
+    if biz_step in INBOUND or biz_step in ORIGIN:
+        return "received"
+    if biz_step in OUTBOUND:
+        return "sold_on"
+    return None

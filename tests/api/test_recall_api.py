@@ -1,0 +1,39 @@
+"""POST /recall/scope, POST /checks/run and GET /findings over HTTP (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.chain import scenarios as sc
+
+
+def test_recall_scope(client: TestClient, engine: Engine) -> None:
+    sc.store(engine, sc.pork_chain())
+    response = client.post("/recall/scope", json={"identifiers": [sc.TO_A]})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["holdings"][0]["location"] == sc.MARKET_A and body["holdings"][0]["stillHolds"] == 795
+    assert body["events"] == sc.ids(5, 7, 8, 9)
+
+
+def test_recall_scope_errors_are_problems(client: TestClient, engine: Engine) -> None:
+    assert client.post("/recall/scope", json={"identifiers": ["NO-SUCH"]}).status_code == 404
+    assert client.post("/recall/scope", json={"identifiers": []}).status_code in (400, 422)
+    bad = client.post("/recall/scope", json={"identifiers": ["X"], "since": "yesterday"})
+    assert bad.status_code == 400 and "时间" in bad.text
+
+
+def test_checks_run_and_findings(client: TestClient, engine: Engine) -> None:
+    chain = [e for e in sc.pork_chain() if e["eventID"] != "urn:uuid:e02"]
+    sc.store(engine, chain)
+    params = {"since": "2026-04-01T00:00:00Z", "until": "2026-06-01T00:00:00Z"}
+    run = client.post("/checks/run", params=params)
+    assert run.status_code == 200, run.text
+    assert (run.json()["found"], run.json()["new"]) == (1, 1)
+    assert client.post("/checks/run", params=params).json()["new"] == 0
+    listed = client.get("/findings", params={"kind": "chain_break", "identifier": sc.FARM_CODE}).json()
+    (finding,) = listed["findings"]
+    assert finding["kind"] == "chain_break.unmatched_receipt" and finding["eventIDs"] == ["urn:uuid:e03"]
+    assert "断链" in finding["messageZh"] and "chain break" in finding["messageEn"]
+    assert client.get("/findings", params={"kind": "quantity"}).json() == {"findings": []}

@@ -1,0 +1,42 @@
+"""bench trace at a tiny size: the runner works on both databases and prints the agreed JSON shape.
+
+Never a time limit: benchmarks are not tests; only the shape and the graph are checked.
+"""
+
+from __future__ import annotations
+
+import orjson
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from zhuisu.bench import trace as trace_bench
+from zhuisu.cli.main import app
+
+KEYS = {
+    "db",
+    "links",
+    "back_p50_ms",
+    "back_p99_ms",
+    "forward_p50_ms",
+    "forward_p99_ms",
+    "recall_1000_s",
+    "raw_back_p99_ms",
+    "raw_forward_p99_ms",
+    "raw_recall_1000_s",
+}
+
+
+def test_the_runner_reports_every_figure(engine: Engine, db_url: str) -> None:
+    db = None if engine.dialect.name == "sqlite" else db_url
+    figures = trace_bench.run(links=3_000, db=db, samples=100).as_dict()
+    assert set(figures) >= KEYS
+    assert figures["db"] == engine.dialect.name
+    assert 2_500 <= figures["links"] <= 3_500
+    assert figures["recall_holdings"] > 0 and figures["raw_recall_nodes"] > 0
+    assert all(isinstance(figures[k], float | int) and figures[k] >= 0 for k in KEYS - {"db"})
+
+
+def test_the_command_prints_json() -> None:
+    result = CliRunner().invoke(app, ["bench", "trace", "--links", "2000", "--samples", "100", "--json"])
+    assert result.exit_code == 0, result.output
+    assert set(orjson.loads(result.stdout)) >= KEYS
