@@ -72,6 +72,7 @@ class TraceFigures:
     raw_recall_s: float
     recall_holdings: int
     raw_recall_nodes: int
+    recall_batches: int
 
     def as_dict(self) -> dict[str, Any]:
         def pct(values: list[float], q: int) -> float:
@@ -92,6 +93,7 @@ class TraceFigures:
             "raw_forward_p50_ms": pct(self.raw_forward_ms, 50),
             "raw_forward_p99_ms": pct(self.raw_forward_ms, 99),
             "raw_recall_1000_s": round(self.raw_recall_s, 3),
+            "recall_batches": self.recall_batches,
             "recall_holdings": self.recall_holdings,
             "raw_recall_nodes": self.raw_recall_nodes,
         }
@@ -291,4 +293,5 @@ def run(*, links: int = 200_000, db: str | None = None, samples: int = 300, seed
         raw_recall_s,
         len(scope.holdings),
         len(nodes),
+        len(recall),
     )

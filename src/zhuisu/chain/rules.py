@@ -7,7 +7,6 @@ Pure reading rules over identifiers and stored event documents; the link rules t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -68,13 +67,6 @@ def node_kind(node: str, link_kinds: set[int], *, transformation_id: bool = Fals
     return NodeKind.LOT if node.startswith("urn:epc:class:") else NodeKind.OTHER
 
 
-@dataclass(frozen=True, slots=True)
-class EventFacts:
-    """What a trace reads from a stored event document beyond its columns."""
-
-    subject: str | None
-
-
 _OUT_STEPS = frozenset({"shipping", "departing", "retail_selling", "dispensing"})
 _PARTIES = ("owning_party", "possessing_party")
 
@@ -118,13 +110,6 @@ def _namespaces(text: str) -> Mapping[str, str]:
 def namespaces_of(text: str | None) -> Mapping[str, str]:
     """The stored namespaces column as a mapping (few distinct values: cached)."""
     return _namespaces(text) if text else {}
-
-
-def facts(doc_text: str, namespaces_text: str | None) -> EventFacts:
-    """The responsible subject of one stored event."""
-    doc = orjson.loads(doc_text)
-    namespaces = orjson.loads(namespaces_text) if namespaces_text else {}
-    return EventFacts(subject_of(doc, namespaces))
 
 
 #: Tolerance of the quantity reconciliation (Σ sold ≤ Σ received × (1 + tolerance)) per category,
