@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from tests.chain.scenarios import obj, qty, store
 from tests.factories import make_event
 from zhuisu.chain.service import Direction, TraceResult, trace
+from zhuisu.domain import epc
 from zhuisu.store import chain as chain_store
 from zhuisu.store.engine import read_connection
 
@@ -118,3 +119,65 @@ def test_plain_events_write_no_link_rows(engine: Engine) -> None:
     store(engine, [make_event(epcs=["urn:epc:id:sgtin:6901234.012345.5"])])
     with read_connection(engine) as conn:
         assert chain_store.count_links(conn) == 0
+
+
+ITEMS = [f"urn:epc:id:sgtin:6901234.012345.{n}" for n in range(3)]
+ITEM_KEYS = [epc.canonical(item) for item in ITEMS]
+NOTE = "urn:epc:id:gdti:6901234.00002.DA7"
+ORDER = "urn:epc:id:gdti:6901234.00001.PO7"
+SHIP_CODE, VOUCHER = "31011500100010000007", "31011500200010000003"
+
+
+def _shipment(event_id: str = "urn:uuid:h01") -> dict[str, Any]:
+    """The shape of the bench capture workload: 3 items, 2 transactions, batch, voucher, code."""
+    return make_event(
+        event_id=event_id,
+        epcs=ITEMS,
+        event_time="2026-05-06T08:00:00.000+08:00",
+        extra={
+            "bizTransactionList": [
+                {"type": "po", "bizTransaction": ORDER},
+                {"type": "desadv", "bizTransaction": NOTE},
+            ],
+            "zs:batchNo": "PC07",
+            "zs:traceVoucher": VOUCHER,
+            "zs:traceCode": SHIP_CODE,
+            "zs:subject": "91110000600037341L",
+        },
+    )
+
+
+def test_a_shipments_items_share_one_hub_that_no_trace_shows(engine: Engine) -> None:
+    store(engine, [_shipment()])
+    batch = "urn:zhuisu:batch:91110000600037341L:PC07"
+    with read_connection(engine) as conn:
+        # 17 links: items → hub → (order, note, batch, code) is 7 links, plus voucher → items and
+        # batch, batch → code; each under both ends: 24 rows where pairwise storage took 34
+        assert chain_store.count_links(conn) == 24
+        forward = trace(conn, ITEMS[0], direction=Direction.FORWARD)
+        near = trace(conn, ITEMS[0], direction=Direction.FORWARD, depth=1)
+        back = trace(conn, SHIP_CODE, direction=Direction.BACK)
+    ids = {n.id for n in forward.nodes}
+    assert {ORDER, NOTE, batch, SHIP_CODE} <= ids and not ids & set(ITEM_KEYS[1:])  # no sibling items
+    assert {n.id for n in near.nodes} >= {ORDER, NOTE, batch, SHIP_CODE}  # the hub is no step
+    for result in (forward, near, back):
+        assert not [n.id for n in result.nodes if n.id.startswith("urn:zhuisu:hub:")]
+        assert not [e for e in result.edges if "urn:zhuisu:hub:" in e.source + e.target]
+    assert {n.id for n in back.nodes} >= {*ITEM_KEYS, batch, VOUCHER}
+    pairs = {(e.source, e.target, e.kind, e.confidence, e.reason) for e in back.edges if e.kind != "at"}
+    assert {(k, SHIP_CODE, "trace_code", 1.0, "trace_code.issued") for k in ITEM_KEYS} <= pairs
+    assert {(VOUCHER, k, "voucher", 1.0, "voucher.received") for k in ITEM_KEYS} <= pairs
+    fwd = {(e.source, e.target, e.confidence, e.reason) for e in forward.edges}
+    assert (ITEM_KEYS[0], ORDER, 0.5, "bizTransaction.po") in fwd  # a candidate keeps its confidence
+    assert (ITEM_KEYS[0], NOTE, 1.0, "bizTransaction.desadv") in fwd
+
+
+def test_an_error_declaration_takes_the_hub_with_it(engine: Engine) -> None:
+    store(engine, [_shipment()])
+    declared = _shipment() | {
+        "errorDeclaration": {"declarationTime": "2026-05-06T09:00:00.000+08:00", "reason": "incorrect_data"}
+    }
+    store(engine, [declared])
+    with read_connection(engine) as conn:
+        assert chain_store.count_links(conn) == 0
+        assert not chain_store.known_node(conn, SHIP_CODE)

@@ -9,10 +9,14 @@ from zhuisu.domain.links import (
     ALL_CHILDREN,
     LinkKind,
     Step,
+    StoredRow,
     batch_node,
     derive,
+    expand_hubs,
+    is_hub,
     keys_for,
     steps_of,
+    walk_rows,
 )
 
 KEYS = keys_for({"zs": ZHUISU_NS, "ex": "https://example.cn/trace/"})
@@ -150,3 +154,80 @@ def test_other_prefixes_and_error_declarations() -> None:
     event = {"type": "ObjectEvent", "quantityList": [_q(LOT_IN)], "trace:traceCode": "C1"}
     assert derive(event, keys)[0][:2] == (DL_IN, "C1")
     assert derive(event | {"errorDeclaration": {"declarationTime": "2026-05-02T00:00:00Z"}}, keys) == ()
+
+
+def _shipment() -> dict[str, object]:
+    """The shape of the ``bench capture`` workload: 3 items, 2 transactions, batch, voucher, code."""
+    return {
+        "type": "ObjectEvent",
+        "action": "OBSERVE",
+        "bizStep": "shipping",
+        "epcList": [f"urn:epc:id:sgtin:6901234.012345.{n}" for n in range(3)],
+        "bizLocation": {"id": "urn:epc:id:sgln:6901234.00001.0"},
+        "bizTransactionList": [
+            {"type": "po", "bizTransaction": "urn:epc:id:gdti:6901234.00001.PO1"},
+            {"type": "desadv", "bizTransaction": "urn:epc:id:gdti:6901234.00002.DA1"},
+        ],
+        "zs:batchNo": "PC01",
+        "zs:traceVoucher": "31011500200010000001",
+        "zs:traceCode": "31011500100010000001",
+    }
+
+
+def _stored(rows: list[tuple[str, int, str, int, int, str]]) -> list[StoredRow]:
+    return [(n, s, o, 5, 9, k, c, r) for n, s, o, k, c, r in rows]
+
+
+def _pairs(links: tuple[tuple[str, str, int, int, str], ...]) -> set[StoredRow]:
+    return {(n, int(st), o, 5, 9, int(lk[2]), lk[3], lk[4]) for lk in links for n, st, o in steps_of(lk)}
+
+
+def test_an_events_sources_with_the_same_links_share_one_hub() -> None:
+    links = derive(_shipment(), KEYS)
+    assert len(links) == 17  # 3 items × (2 transactions, batch, code) + voucher × 4 + batch → code
+    rows = walk_rows(links, 9)
+    # items → hub → 4 pivots (7 links) instead of 12, each link under both ends: 24 rows, not 34
+    assert len(rows) == 24 and len({r[:3] for r in rows}) == 24
+    hubs = {r[0] for r in rows if is_hub(r[0])}
+    assert hubs == {"urn:zhuisu:hub:9.0"}
+    assert {r[3] for r in rows if r[2] in hubs and r[1] == Step.DOWN} == {LinkKind.HUB}
+    # read back, the hub stands for exactly the pairs the event states, each with its attributes
+    stored = _stored(rows)
+    assert set(expand_hubs(stored, [r for r in stored if is_hub(r[0])])) == _pairs(links)
+    assert len(expand_hubs(stored, [r for r in stored if is_hub(r[0])])) == 34
+
+
+def test_no_hub_where_it_would_not_save_rows_and_candidates_keep_their_confidence() -> None:
+    sale = {
+        "type": "ObjectEvent",
+        "action": "OBSERVE",
+        "bizStep": "retail_selling",
+        "quantityList": [_q(LOT_IN), _q(LOT_IN2)],
+        "zs:traceCode": "LS0001",
+    }
+    links = derive(sale, KEYS)
+    rows = walk_rows(links, 3)
+    assert not any(is_hub(r[0]) or is_hub(r[2]) for r in rows)  # 2 lots → 1 code: no product
+    assert set(_stored(rows)) == _pairs(links)
+    xform = {
+        "type": "TransformationEvent",
+        "inputQuantityList": [_q(LOT_IN, 3), _q(LOT_IN2, 2), _q("urn:epc:class:lgtin:6901234.100001.M3", 1)],
+        "outputQuantityList": [_q(LOT_OUT, 5), _q("urn:epc:class:lgtin:6901234.200001.Y2", 1)],
+    }
+    links = derive(xform, KEYS)
+    assert len(links) == 6 and {lk[3] for lk in links} == {333}  # "some or all" inputs: candidates
+    rows = walk_rows(links, 4)
+    assert len(rows) == 10  # 3 inputs → hub → 2 outputs
+    stored = _stored(rows)
+    assert set(expand_hubs(stored, stored)) == _pairs(links)
+
+
+def test_aggregations_keep_their_own_rows() -> None:
+    add = {
+        "type": "AggregationEvent",
+        "action": "ADD",
+        "parentID": "urn:epc:id:sscc:6901234.0000000001",
+        "childEPCs": [f"urn:epc:id:sgtin:6901234.012345.{n}" for n in range(4)],
+    }
+    links = derive(add, KEYS)
+    assert set(_stored(walk_rows(links, 1))) == _pairs(links)

@@ -53,7 +53,13 @@ Confidence (per mille) and reason keep candidate links honest where the event ca
 * a purchase-order-like business transaction (several consignments): 500.
 
 Walk steps: each edge is stored twice, once under each end (see ``Step``), so a walk from any node
-reads one contiguous index range (store/chain.py).
+reads one contiguous index range (store/chain.py). ``walk_rows`` stores an event's edges without
+their product: the sources that have exactly the same outgoing edges (the 3 items of a shipment →
+its 2 transactions, its batch and its trace code) go through one hub node of that event
+(``HUB_PREFIX``): every source → hub, hub → every target, so |sources| + |targets| edges stand for
+|sources| × |targets|. The hub row towards a target carries the pair's kind, confidence and reason
+(the hub row towards a source is ``LinkKind.HUB``), the hub is the event's alone (its name holds the
+event's key), so a hub joins only pairs the event stated and is deleted with the event's rows.
 
 Pure functions, stdlib only. ``derive`` is on the capture hot path: for the common ObjectEvent
 with only epcList / quantityList and no bizTransactionList, ILMD or zhuisu link fields it returns
@@ -72,15 +78,21 @@ from zhuisu.domain.event_model import ZHUISU_NS
 
 __all__ = [
     "ALL_CHILDREN",
+    "HUB_PREFIX",
     "Link",
     "LinkKeys",
     "LinkKind",
     "Step",
+    "WalkRow",
     "batch_node",
     "derive",
+    "expand_hubs",
     "field_keys",
+    "hub_name",
+    "is_hub",
     "keys_for",
     "steps_of",
+    "walk_rows",
 ]
 
 
@@ -94,6 +106,8 @@ class LinkKind(IntEnum):
     VOUCHER = 5
     TRACE_CODE = 6
     BATCH = 7
+    #: a row between a source and its event's hub (``walk_rows``); never a link of its own
+    HUB = 8
 
 
 class Step(IntEnum):
@@ -371,3 +385,85 @@ def steps_of(link: Link) -> tuple[tuple[str, int, str], ...]:
     if kind == LinkKind.AGGREGATION:
         return ((src, Step.CONTENT, dst), (dst, Step.CARRIER, src))
     return ((src, Step.DOWN, dst), (dst, Step.UP, src))
+
+
+#: the node key prefix of an event's hub (``walk_rows``): never an identifier of a document
+HUB_PREFIX = "urn:zhuisu:hub:"
+_HUB_KIND: int = LinkKind.HUB
+_MATERIAL_ONLY = (int(LinkKind.AGGREGATION), int(LinkKind.DISAGGREGATION))
+
+#: a stored walk row without its event: (node, step, other, kind, confidence, reason)
+WalkRow = tuple[str, int, str, int, int, str]
+
+
+def hub_name(event_key: int | str, group: int) -> str:
+    """The node key of one hub of one event (an event has one hub per group of sources)."""
+    return f"{HUB_PREFIX}{event_key}.{group}"
+
+
+def is_hub(node: str) -> bool:
+    return node.startswith(HUB_PREFIX)
+
+
+def walk_rows(links: Iterable[Link], event_key: int | str) -> list[WalkRow]:
+    """The walk rows of one event's links: ``steps_of`` each link, except that the sources with
+    identical outgoing upstream → downstream links share a hub (module docstring), when that
+    takes fewer rows. Aggregation links keep their own rows: one parent, no product to save."""
+    rows: list[WalkRow] = []
+    out: dict[str, dict[str, Link]] = {}
+    for link in links:
+        if link[2] in _MATERIAL_ONLY:
+            for node, step, other in steps_of(link):
+                rows.append((node, int(step), other, int(link[2]), int(link[3]), link[4]))
+            continue
+        # the first link of a pair wins, as one (node, step, other) row always did
+        out.setdefault(link[0], {}).setdefault(link[1], link)
+    groups: dict[frozenset[tuple[str, int, int, str]], list[str]] = {}
+    for src, by_dst in out.items():
+        key = frozenset((dst, int(lk[2]), int(lk[3]), lk[4]) for dst, lk in by_dst.items())
+        groups.setdefault(key, []).append(src)
+    down, up = int(Step.DOWN), int(Step.UP)
+    for number, sources in enumerate(groups.values()):
+        targets = list(out[sources[0]].values())
+        if len(sources) * len(targets) <= len(sources) + len(targets):
+            for one in sources:
+                for lk in out[one].values():
+                    attrs = (int(lk[2]), int(lk[3]), lk[4])
+                    rows.append((lk[0], down, lk[1], *attrs))
+                    rows.append((lk[1], up, lk[0], *attrs))
+            continue
+        hub = hub_name(event_key, number)
+        for one in sources:
+            rows.append((one, down, hub, _HUB_KIND, CERTAIN, "hub"))
+            rows.append((hub, up, one, _HUB_KIND, CERTAIN, "hub"))
+        for lk in targets:
+            attrs = (int(lk[2]), int(lk[3]), lk[4])
+            rows.append((hub, down, lk[1], *attrs))
+            rows.append((lk[1], up, hub, *attrs))
+    return rows
+
+
+#: a stored row with its event: (node, step, other, t_us, event_pk, kind, confidence, reason)
+StoredRow = tuple[str, int, str, int, int, int, int, str]
+
+
+def expand_hubs(rows: Iterable[StoredRow], hub_rows: Iterable[StoredRow]) -> list[StoredRow]:
+    """The rows as if every link were stored under both ends (``steps_of``): a row into a hub
+    becomes one row per node on the hub's far side with the same step, carrying the pair's
+    attributes (those of the row that is not ``LinkKind.HUB``). Rows standing on a hub are dropped;
+    ``hub_rows`` must hold the rows standing on every hub the rows lead into. Primary key order."""
+    far: dict[tuple[str, int], list[StoredRow]] = {}
+    for h in hub_rows:
+        far.setdefault((h[0], h[1]), []).append(h)
+    out: list[StoredRow] = []
+    for r in rows:
+        if is_hub(r[0]):
+            continue
+        if not is_hub(r[2]):
+            out.append(r)
+            continue
+        for h in far.get((r[2], r[1]), ()):
+            attrs = h[5:] if r[5] == _HUB_KIND else r[5:]
+            out.append((r[0], r[1], h[2], r[3], r[4], *attrs))
+    out.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[4]))
+    return out

@@ -2,7 +2,11 @@
 
 Writing: ``write_links`` runs inside the capture transaction right after the batch's events are
 inserted (``executemany`` on SQLite, ``COPY`` on PostgreSQL, as ``store.events.write_rows``). Each
-link of ``domain.links`` becomes one walk row under each end (``links.steps_of``). An error
+link of ``domain.links`` becomes one walk row under each end (``links.steps_of``), except that the
+sources of an event with the same outgoing links share a hub node of the event (``links.walk_rows``:
+sources + targets rows instead of their product). Every read below hands back the rows as if each
+link were stored under both ends (``links.expand_hubs``), and the walks step through a hub without
+counting the step and without changing the window, so a hub is invisible to every caller. An error
 declaration (EPCIS 2.0 §7.4.1.4) deletes the rows of the event it declares erroneous; rows of an
 event whose declaration is already stored are not written.
 
@@ -17,7 +21,8 @@ reached. Links between whole nodes are followed whatever their times, because th
 cross-enterprise link run on different clocks. UNION (not UNION ALL) ends every walk, cycles
 included: the rows come from a finite set. ``depth`` counts steps only when a depth limit is
 asked for; otherwise it stays 0 so that UNION merges rows reached by different paths (the
-measured approach of reference/perf-limits.md §4: UNION over a covering index).
+measured approach of reference/perf-limits.md §4: UNION over a covering index). A hub reached on the
+way (store rows of one event, ``links.walk_rows``) is left out of the result.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import Any
 from sqlalchemy import Connection, TextClause, bindparam, delete, select, text
 
 from zhuisu.domain.epc import CANONICAL_HOST
-from zhuisu.domain.links import Link, LinkKind, Step, steps_of
+from zhuisu.domain.links import HUB_PREFIX, Link, LinkKind, Step, StoredRow, expand_hubs, is_hub, walk_rows
 from zhuisu.store.chain_tables import chain_links
 from zhuisu.store.engine import is_sqlite
 from zhuisu.store.tables import event_ids, events
@@ -41,6 +46,8 @@ NEG = -(2**62)
 POS = 2**62
 UNLIMITED = 1 << 30
 _CHUNK = 500
+#: a row leading into an event's hub (domain.links.walk_rows): a step the walk takes unseen
+_INTO_HUB = f"l.other LIKE '{HUB_PREFIX}%'"
 
 #: what capture hands over per stored event: (pk, eventTime µs, links, is an error declaration)
 LinkBatchItem = tuple[int, int, tuple[Link, ...], bool]
@@ -64,10 +71,9 @@ def write_links(conn: Connection, items: Sequence[LinkBatchItem]) -> None:
     for pk, t_us, links, _ in linked:
         if pk in retracted:
             continue
-        for link in links:
-            for node, step, other in steps_of(link):
-                key = (node, int(step), other, t_us, pk)
-                rows.setdefault(key, (*key, int(link[2]), int(link[3]), link[4]))
+        for node, step, other, kind, confidence, reason in walk_rows(links, pk):
+            key = (node, step, other, t_us, pk)
+            rows.setdefault(key, (*key, kind, confidence, reason))
     _copy(conn, list(rows.values()))
 
 
@@ -152,9 +158,10 @@ def _walk_sql(backward: bool, sqlite: bool, seeds: int) -> str:
             [f"l.kind = {int(LinkKind.BIZ_TRANSACTION)}"]
             + [f"l.other LIKE '{CANONICAL_HOST}/{ai}/%'" for ai in ("00", "8003", "8004")]
         )
+        # into a hub the window stays as it is: the row out of the hub decides (it is the link's)
         hi = (
             f"CASE WHEN l.step = {carrier} THEN {least}(w.hi, {until})"
-            f" WHEN w.state = 1 AND ({same_carrier}) THEN w.hi ELSE {POS} END"
+            f" WHEN w.state = 1 AND ({_INTO_HUB} OR {same_carrier}) THEN w.hi ELSE {POS} END"
         )
         content_rule = "w.state = 0"
         carrier_rule = "l.t_us BETWEEN w.lo AND w.hi"
@@ -169,14 +176,14 @@ def _walk_sql(backward: bool, sqlite: bool, seeds: int) -> str:
   {seed}
   UNION
   SELECT l.other, CASE WHEN l.step = {carrier} OR w.state = 1 THEN 1 ELSE 0 END, {lo}, {hi},
-    w.depth + :inc
+    w.depth + CASE WHEN {_INTO_HUB} THEN 0 ELSE :inc END
   FROM walk w JOIN chain_links l ON l.node = w.node AND l.step IN ({material}, {carrier}, {content})
   WHERE w.depth < :max_depth
     AND (l.step <> {content} OR {content_rule})
     AND (l.step <> {material} OR w.state = 0 OR l.t_us BETWEEN w.lo AND w.hi)
     AND (l.step <> {carrier} OR {carrier_rule})
 )
-SELECT node, state, lo, hi FROM walk"""
+SELECT node, state, lo, hi FROM walk WHERE node NOT LIKE '{HUB_PREFIX}%'"""
 
 
 @lru_cache(maxsize=256)
@@ -222,7 +229,7 @@ def raw_closure(conn: Connection, seeds: Sequence[str], *, backward: bool) -> li
   UNION
   SELECT l.other FROM walk w JOIN chain_links l ON l.node = w.node AND l.step = {step}
 )
-SELECT node FROM walk"""
+SELECT node FROM walk WHERE node NOT LIKE '{HUB_PREFIX}%'"""
     params = {f"s{i}": seed for i, seed in enumerate(seeds)}
     return [str(n) for n in conn.execute(text(sql), params).scalars()]
 
@@ -323,14 +330,34 @@ def edges_from(conn: Connection, nodes: Iterable[str]) -> list[EdgeRow]:
     """Every link leaving one of the nodes downstream or to its content (not unpacking)."""
     wanted = list(dict.fromkeys(nodes))
     c = chain_links.c
-    stmt = select(c.node, c.other, c.kind, c.event_pk, c.t_us, c.confidence, c.reason).where(
+    stmt = select(*(c[name] for name in LINK_COLUMNS)).where(
         c.node.in_(bindparam("ids", expanding=True)), c.step.in_([int(Step.DOWN), int(Step.CONTENT)])
     )
-    out: list[EdgeRow] = []
+    rows: list[StoredRow] = []
     for start in range(0, len(wanted), _CHUNK):
-        for row in conn.execute(stmt, {"ids": wanted[start : start + _CHUNK]}):
-            out.append(EdgeRow(row[0], row[1], int(row[2]), int(row[3]), int(row[4]), int(row[5]), row[6]))
-    return out
+        rows.extend(stored_row(r) for r in conn.execute(stmt, {"ids": wanted[start : start + _CHUNK]}))
+    return [EdgeRow(r[0], r[2], r[5], r[4], r[3], r[6], r[7]) for r in with_hubs(conn, rows)]
+
+
+def stored_row(r: Any) -> StoredRow:
+    return (r[0], int(r[1]), r[2], int(r[3]), int(r[4]), int(r[5]), int(r[6]), r[7])
+
+
+def with_hubs(conn: Connection, rows: list[StoredRow]) -> list[StoredRow]:
+    """The rows as if every link were stored under both ends: rows into an event's hub are
+    replaced by the pairs it stands for (``domain.links.expand_hubs``; one more primary key range
+    read per hub, only when a row leads into one)."""
+    hubs = sorted({r[2] for r in rows if is_hub(r[2])})
+    if not hubs and not any(is_hub(r[0]) for r in rows):
+        return rows
+    have = {r[0] for r in rows if is_hub(r[0])}
+    missing = [h for h in hubs if h not in have]
+    far = [r for r in rows if is_hub(r[0])]
+    cols = ", ".join(LINK_COLUMNS)
+    for test, params in _in_lists(conn, missing):
+        sql = f"SELECT {cols} FROM chain_links WHERE node {test}"
+        far.extend(stored_row(r) for r in _rows(conn, sql, params))
+    return expand_hubs(rows, far)
 
 
 def inbound_events(conn: Connection, nodes: Iterable[str]) -> set[int]:
@@ -473,14 +500,13 @@ def trace_data(conn: Connection, nodes: set[str], start: str, *, backward: bool)
     wanted = sorted(nodes)
     links: list[EdgeRow] = []
     steps: list[int] = []
+    stored: list[StoredRow] = []
     for test, params in _in_lists(conn, wanted):
-        sql = (
-            "SELECT node, other, kind, event_pk, t_us, confidence, reason, step FROM chain_links"
-            f" WHERE node {test}"
-        )
-        for r in _rows(conn, sql, params):
-            links.append(EdgeRow(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), int(r[5]), r[6]))
-            steps.append(int(r[7]))
+        sql = f"SELECT {', '.join(LINK_COLUMNS)} FROM chain_links WHERE node {test}"
+        stored.extend(stored_row(r) for r in _rows(conn, sql, params))
+    for r in with_hubs(conn, stored):
+        links.append(EdgeRow(r[0], r[2], r[5], r[4], r[3], r[6], r[7]))
+        steps.append(r[1])
     onward: set[str] = set()
     if backward:
         outside = sorted(

@@ -3,7 +3,10 @@
 ``chain_links`` holds the walk rows of every link an event states (``domain.links``): each link is
 stored once under each of its ends, so a walk standing on a node reads one contiguous range of the
 primary key (clustered on SQLite, ``WITHOUT ROWID``; an index-only range on PostgreSQL) and learns
-every way it may go, with the time of the event that said so. The rows are derived data: written
+every way it may go, with the time of the event that said so. Where one event states a product of
+links (its items → its transactions, batch and trace code), the sources go through a hub node of
+that event instead (``domain.links.walk_rows``: sources + targets rows, not their product; the
+readers in ``store.chain`` expand it back). The rows are derived data: written
 in the capture transaction, deleted with their event (cascade) or when the event is declared
 erroneous (EPCIS 2.0 §7.4.1.4).
 """

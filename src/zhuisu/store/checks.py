@@ -11,6 +11,8 @@ import orjson
 from sqlalchemy import Connection, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from zhuisu.domain.links import StoredRow
+from zhuisu.store.chain import LINK_COLUMNS, stored_row, with_hubs
 from zhuisu.store.chain_tables import chain_links
 from zhuisu.store.check_tables import chain_finding_refs, chain_findings
 from zhuisu.store.engine import is_sqlite
@@ -87,34 +89,34 @@ class LinkRow:
     kind: int
 
 
-def _link(row: Any) -> LinkRow:
-    return LinkRow(row[0], int(row[1]), row[2], int(row[3]), int(row[4]), int(row[5]))
+def _link(row: StoredRow) -> LinkRow:
+    return LinkRow(row[0], row[1], row[2], row[3], row[4], row[5])
+
+
+_LINK_COLS = [chain_links.c[name] for name in LINK_COLUMNS]
 
 
 def links_of_events(conn: Connection, pks: Iterable[int]) -> list[LinkRow]:
-    """The walk rows the events wrote (index on event_pk)."""
+    """The walk rows the events wrote (index on event_pk), each link under both ends: an event's
+    hub rows are among its own rows and are expanded into the pairs they stand for."""
     wanted = list(dict.fromkeys(pks))
-    c = chain_links.c
-    stmt = select(c.node, c.step, c.other, c.t_us, c.event_pk, c.kind).where(
-        c.event_pk.in_(bindparam("pks", expanding=True))
-    )
-    out: list[LinkRow] = []
+    stmt = select(*_LINK_COLS).where(chain_links.c.event_pk.in_(bindparam("pks", expanding=True)))
+    rows: list[StoredRow] = []
     for start in range(0, len(wanted), _CHUNK):
-        out.extend(_link(r) for r in conn.execute(stmt, {"pks": wanted[start : start + _CHUNK]}))
-    return out
+        rows.extend(stored_row(r) for r in conn.execute(stmt, {"pks": wanted[start : start + _CHUNK]}))
+    return [_link(r) for r in with_hubs(conn, rows)]
 
 
 def links_at(conn: Connection, nodes: Iterable[str], step: int) -> list[LinkRow]:
-    """The walk rows standing on these nodes with this step (primary key range)."""
+    """The walk rows standing on these nodes with this step (primary key range), rows into an
+    event's hub expanded into the pairs they stand for."""
     wanted = list(dict.fromkeys(nodes))
     c = chain_links.c
-    stmt = select(c.node, c.step, c.other, c.t_us, c.event_pk, c.kind).where(
-        c.node.in_(bindparam("ids", expanding=True)), c.step == step
-    )
-    out: list[LinkRow] = []
+    stmt = select(*_LINK_COLS).where(c.node.in_(bindparam("ids", expanding=True)), c.step == step)
+    rows: list[StoredRow] = []
     for start in range(0, len(wanted), _CHUNK):
-        out.extend(_link(r) for r in conn.execute(stmt, {"ids": wanted[start : start + _CHUNK]}))
-    return out
+        rows.extend(stored_row(r) for r in conn.execute(stmt, {"ids": wanted[start : start + _CHUNK]}))
+    return [_link(r) for r in with_hubs(conn, rows)]
 
 
 def identifiers_of_events(conn: Connection, pks: Iterable[int]) -> list[tuple[int, str]]:
