@@ -8,11 +8,13 @@ event); the standard context's own prefixes (gs1, cbv, epcis …) are always kno
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
 
 from zhuisu.capture.document import Event, Format, ParsedDocument
+from zhuisu.domain.event_model import STANDARD_CONTEXT_PREFIXES
 from zhuisu.domain.problem import Problem
 
 EVENT_TYPES = frozenset(
@@ -20,15 +22,8 @@ EVENT_TYPES = frozenset(
 )
 
 #: prefixes the EPCIS 2.0 JSON-LD context defines itself (epcis-context.jsonld)
-STANDARD_PREFIXES: dict[str, str] = {
-    "epcis": "https://ref.gs1.org/epcis/",
-    "cbv": "https://ref.gs1.org/cbv/",
-    "gs1": "https://gs1.org/voc/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
+# The prefixes of the standard EPCIS 2.0 JSON-LD context (defined once, in the event model).
+STANDARD_PREFIXES: Mapping[str, str] = STANDARD_CONTEXT_PREFIXES
 
 
 def _problem(path: str, code: str, zh: str, en: str) -> Problem:
