@@ -5,18 +5,26 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit serve clean sysdeps
+.PHONY: demo test lint typecheck unit serve clean sysdeps sysdeps-dev install-debs
 
 # Debian packages the labels need: the CJK font of label sheets and WeasyPrint's Pango. Installed
 # only when missing, and only as root or with sudo; otherwise the missing names are printed.
 DEBS := fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# and for the tests: Debian's Chromium, which Playwright drives (never a browser download)
+DEV_DEBS := $(DEBS) chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 sysdeps:
-	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	@$(MAKE) --no-print-directory install-debs PKGS="$(DEBS)"
+
+sysdeps-dev:
+	@$(MAKE) --no-print-directory install-debs PKGS="$(DEV_DEBS)"
+
+install-debs:
+	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; \
@@ -27,7 +35,7 @@ $(STAMP): pyproject.toml | $(BIN)/python sysdeps
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python sysdeps
+$(DEV_STAMP): pyproject.toml | $(BIN)/python sysdeps-dev
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP) $@
 

@@ -29,6 +29,7 @@ from zhuisu.capture.jobs import recover_interrupted
 from zhuisu.query.delivery import delivery_loop
 from zhuisu.settings import Settings
 from zhuisu.store.engine import make_engine, write_transaction
+from zhuisu.web import routes as web_routes
 
 GS1_HEADERS = {
     "GS1-EPCIS-Version": "2.0.0",
@@ -96,4 +97,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(records.router)
     app.include_router(recall.router)
     app.include_router(subscriptions.router)
+    app.include_router(web_routes.router)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from zhuisu.cli import bench, capture, query, recall, records, server, subjects, trace
+from zhuisu.cli import bench, capture, demo, keys, query, recall, records, server, subjects, trace
 
 app = typer.Typer(
     name="zhuisu",
@@ -19,6 +19,8 @@ trace.register(app)
 subjects.register(app)
 records.register(app)
 recall.register(app)
+keys.register(app)
+demo.register(app)
 app.add_typer(bench.app, name="bench")
 
 if __name__ == "__main__":  # pragma: no cover

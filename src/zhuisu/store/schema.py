@@ -8,6 +8,7 @@ all, so the model-versus-migrations check sees the whole schema.
 from __future__ import annotations
 
 from zhuisu.store import (
+    access_tables,
     chain_tables,
     check_tables,
     code_tables,
@@ -19,6 +20,7 @@ from zhuisu.store import (
 from zhuisu.store.tables import metadata
 
 __all__ = [
+    "access_tables",
     "chain_tables",
     "check_tables",
     "code_tables",
