@@ -17,6 +17,8 @@ def issue_session(username: str, *, secret: str, ttl_s: int, now_s: int | None =
     raise NotImplementedError
 
 
-def session_principal(conn: Connection, token: str, *, secret: str, now_s: int | None = None) -> Principal | None:
+def session_principal(
+    conn: Connection, token: str, *, secret: str, now_s: int | None = None
+) -> Principal | None:
     """The principal of a valid, unexpired session cookie whose account is still active, else None."""
     raise NotImplementedError
