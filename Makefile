@@ -5,13 +5,25 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit serve clean sysdeps sysdeps-dev install-debs
+.PHONY: demo test lint typecheck unit serve clean sysdeps sysdeps-dev install-debs webdeps
 
 # Debian packages the labels need: the CJK font of label sheets and WeasyPrint's Pango. Installed
 # only when missing, and only as root or with sudo; otherwise the missing names are printed.
 DEBS := fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # and for the tests: Debian's Chromium, which Playwright drives (never a browser download)
 DEV_DEBS := $(DEBS) chromium
+
+# The web pages' front-end files (htmx), from the npm registry as package-lock.json pins them,
+# copied next to the pages' own static files (gitignored; never a CDN).
+HTMX := src/zhuisu/web/static/vendor/htmx.min.js
+
+webdeps: $(HTMX)
+
+$(HTMX): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $(@D)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+	touch $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,18 +43,21 @@ install-debs:
 	  else echo "missing Debian packages (install them as root): $$missing" >&2; fi; \
 	fi
 
-$(STAMP): pyproject.toml | $(BIN)/python sysdeps
+$(STAMP): pyproject.toml | $(BIN)/python sysdeps webdeps
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python sysdeps-dev
+$(DEV_STAMP): pyproject.toml | $(BIN)/python sysdeps-dev webdeps
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP) $@
 
-## make demo: install, initialise the database, serve on http://127.0.0.1:8000
+## make demo: install, build the small demo city (only if data/ has no database yet), print the
+## URLs and demo logins, serve on http://127.0.0.1:8000
+DEMO_DB := data/zhuisu.sqlite3
 demo: $(STAMP)
-	$(BIN)/zhuisu init
-	$(BIN)/zhuisu serve
+	@if [ -f $(DEMO_DB) ] && [ ! -f data/zhuisu.demo.json ]; then \
+	  echo "$(DEMO_DB) exists and holds no demo city: serving it as it is"; $(BIN)/zhuisu serve; \
+	else $(BIN)/zhuisu demo --scale small; fi
 
 ## make test: install with dev extras, lint, type-check, then every test
 test: $(DEV_STAMP) lint typecheck unit

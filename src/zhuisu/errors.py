@@ -12,7 +12,8 @@ exits non-zero. Anything that is not a ``ZhuisuError`` is a bug (a 500).
     ├── PayloadTooLarge              capture.too_large          413
     ├── UnsupportedMediaType         capture.unsupported_media  415
     ├── Forbidden                    auth.forbidden             403
-    ├── Unauthorized                 auth.unauthorized          401
+    ├── Unauthorized                 auth.unauthorized          401   (WWW-Authenticate: Bearer)
+    ├── RateLimited                  auth.rate_limited          429   (Retry-After)
     ├── QueryParameterError          query.parameter           400   (EPCIS QueryParameterException)
     ├── QueryTooLarge                query.too_large           413   (EPCIS QueryTooLargeException)
     ├── SubscriptionControlsError    query.subscription        400   (EPCIS SubscriptionControlsException)
@@ -42,6 +43,11 @@ class ZhuisuError(Exception):
     @property
     def message(self) -> str:
         return f"{self.message_zh} / {self.message_en}"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the API sends with this error's problem document."""
+        return {}
 
 
 class ValidationFailed(ZhuisuError):
@@ -82,6 +88,26 @@ class Unauthorized(ZhuisuError):
     code = "auth.unauthorized"
     status = 401
     epcis_type = "SecurityException"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        # RFC 9110 §11.6.1: a 401 names the scheme to use (RFC 6750 bearer tokens: the API key)
+        return {"WWW-Authenticate": 'Bearer realm="zhuisu"'}
+
+
+class RateLimited(ZhuisuError):
+    code = "auth.rate_limited"
+    status = 429
+    epcis_type = "SecurityException"
+
+    def __init__(self, message_zh: str, message_en: str, *, retry_after: int) -> None:
+        super().__init__(message_zh, message_en)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        # RFC 6585 §4: 429 Too Many Requests, with Retry-After (RFC 9110 §10.2.3) in seconds
+        return {"Retry-After": str(self.retry_after)}
 
 
 class Forbidden(ZhuisuError):

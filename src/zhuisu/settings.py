@@ -79,6 +79,27 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest perPage a query may ask for (events per page).",
     )
+    session_secret: str = Field(
+        default="",
+        description=(
+            "Secret that signs web session cookies (HMAC-SHA256). Empty: a random secret per "
+            "process, so logins end on restart; set one shared value when several workers serve."
+        ),
+    )
+    rate_limit_per_key: str = Field(
+        default="6000/minute",
+        description=(
+            "Most requests one API key (or web session) may make to the query and public endpoints, "
+            "as a `limits` rate string such as 6000/minute or 100/second (429 past it)."
+        ),
+    )
+    rate_limit_per_address: str = Field(
+        default="1200/minute",
+        description=(
+            "Most requests one client address may make to the query and public endpoints, "
+            "as a `limits` rate string (429 with Retry-After past it)."
+        ),
+    )
     chain_receipt_hours: int = Field(
         default=72,
         ge=1,
@@ -93,6 +114,11 @@ class Settings(BaseSettings):
         default=10,
         ge=0,
         description="Integrity check: one serial at two bizLocations within this many minutes is misuse.",
+    )
+    chain_travel_kmh: int = Field(
+        default=900,
+        ge=1,
+        description="Integrity check: a serial moving between provinces faster than this (km/h) is misuse.",
     )
     subscription_delivery_enabled: bool = Field(
         default=True,

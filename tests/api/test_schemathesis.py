@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlalchemy import Engine
 
+from tests.api.conftest import UNLIMITED, admin_key
 from tests.factories import make_event
 from tests.query.conftest import store
 from zhuisu.api.app import create_app
@@ -41,11 +42,16 @@ def api_schema(db_url: str, engine: Engine) -> Any:
         subscriptions.create_subscription(
             conn, "q", {"dest": "http://127.0.0.1:9/h", "stream": True}, epc_format=EpcFormat.URN, now_us=0
         )
-    app = create_app(Settings(database_url=db_url, subscription_delivery_enabled=False))
+    app = create_app(Settings(database_url=db_url, subscription_delivery_enabled=False, **UNLIMITED))
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
-def test_read_api_has_no_5xx_and_keeps_its_schema(api_schema: Any) -> None:
+@pytest.fixture
+def auth(engine: Engine) -> dict[str, str]:
+    return {"Authorization": f"Bearer {admin_key(engine)}"}
+
+
+def test_read_api_has_no_5xx_and_keeps_its_schema(api_schema: Any, auth: dict[str, str]) -> None:
     checks = [schemathesis.checks.not_a_server_error, response_schema_conformance]
     operations = [
         result.ok() for result in api_schema.include(method="GET", path_regex=_PATHS).get_all_operations()
@@ -64,7 +70,7 @@ def test_read_api_has_no_5xx_and_keeps_its_schema(api_schema: Any) -> None:
             suppress_health_check=list(HealthCheck),
         )
         def run(case: Any) -> None:
-            response = case.call_and_validate(checks=checks)
+            response = case.call_and_validate(checks=checks, headers=auth)
             seen.append(response.status_code)
 
         run()

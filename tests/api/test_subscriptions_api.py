@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from tests.api.conftest import admin_key
 from tests.factories import document_bytes, make_event
 from tests.query.receiver import receiver
 from zhuisu.api.app import create_app
@@ -23,6 +24,7 @@ def api(db_url: str, engine: Engine) -> Iterator[TestClient]:
     # the background loop is off: the test calls the runner itself, so delivery is deterministic
     settings = Settings(database_url=db_url, subscription_delivery_enabled=False)
     with TestClient(create_app(settings)) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {admin_key(engine)}"
         yield test_client
 
 

@@ -21,6 +21,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from tests.factories import document_bytes, make_event, sgtin
+from zhuisu.access.keys import create_key
+from zhuisu.access.principals import Role
 from zhuisu.capture.jobs import recover_interrupted
 from zhuisu.store import events as event_store
 from zhuisu.store import jobs as job_store
@@ -68,8 +70,13 @@ def test_kill_9_mid_capture_leaves_all_or_nothing(engine: Engine, db_url: str, t
         base = f"http://127.0.0.1:{port}"
         _wait_until_up(base + "/", proc)
         body = document_bytes([make_event(epcs=[sgtin(i)]) for i in range(EVENTS)])
+        with write_transaction(engine) as conn:  # capture needs a key (issue 3)
+            key = create_key(conn, role=Role.ADMIN).key
         response = httpx.post(
-            base + "/capture", content=body, timeout=300.0, headers={"Content-Type": "application/json"}
+            base + "/capture",
+            content=body,
+            timeout=300.0,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
         )
         assert response.status_code == 202
         job_id = response.headers["Location"].rsplit("/", 1)[1]

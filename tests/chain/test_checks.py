@@ -170,3 +170,31 @@ def test_checks_are_idempotent_and_findings_are_queryable(engine: Engine) -> Non
         assert [f.event_ids for f in list_findings(conn, identifier=sc.FARM_CODE)] == [("urn:uuid:e03",)]
         assert len(list_findings(conn, identifier="urn:uuid:e03")) == 1
         assert list_findings(conn, identifier=sc.TO_A) == []
+
+
+def test_a_shipment_under_a_business_transaction_is_not_a_receipt(engine: Engine) -> None:
+    """A shipping event names its delivery note as an outbound link; only the receiving side is a
+    receipt (found by the demo city: every consignment received 15+ minutes after shipping was
+    reported as received before shipped)."""
+    note = [{"type": "desadv", "bizTransaction": "urn:zhuisu:bt:demo:DN-0001"}]
+    ship = obj(
+        "urn:uuid:b01", "01T08:00", sc.FARM, [qty(sc.PIGS, 20, "H87")], fields={"bizTransactionList": note}
+    )
+    receive = obj(
+        "urn:uuid:b02",
+        "01T11:00",
+        sc.SLAUGHTER,
+        [qty(sc.PIGS, 20, "H87")],
+        step="receiving",
+        fields={"bizTransactionList": note},
+    )
+    sale = obj(
+        "urn:uuid:b03",
+        "01T12:00",
+        sc.SLAUGHTER,
+        [qty(sc.PIGS, 1, "H87")],
+        step="retail_selling",
+        fields={"bizTransactionList": [{"type": "inv", "bizTransaction": "urn:zhuisu:bt:demo:INV-9"}]},
+    )
+    store(engine, [ship, receive, sale])
+    assert _run(engine).findings == []

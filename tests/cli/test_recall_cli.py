@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import orjson
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from tests.chain import scenarios as sc
+from zhuisu.chain.recall import recall_scope
+from zhuisu.chain.recall_report import ReportInfo, chain_svg, scope_pdf
 from zhuisu.cli.main import app
+from zhuisu.domain import epc
+from zhuisu.store.engine import read_connection
 
 runner = CliRunner()
 
@@ -41,3 +48,28 @@ def test_check_run_and_list(engine: Engine, db_url: str) -> None:
     assert [f["eventIDs"] for f in orjson.loads(listed.stdout)["findings"]] == [["urn:uuid:e03"]]
     text = runner.invoke(app, ["check", "list", "--kind", "chain_break", "--db", db_url])
     assert "chain_break.unmatched_receipt" in text.stdout
+
+
+def test_recall_scope_as_workbook_and_pdf_report(engine: Engine, db_url: str, tmp_path: Path) -> None:
+    sc.store(engine, sc.pork_chain())
+    book, report = tmp_path / "scope.xlsx", tmp_path / "scope.pdf"
+    args = ["recall", "scope", sc.PIGS, "--xlsx", str(book), "--pdf", str(report), "--db", db_url]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    sheets = load_workbook(book, read_only=True)
+    holdings = list(sheets["持有者 Holdings"].iter_rows(values_only=True))
+    assert holdings[0][0] == "持有地点 Location" and [r[7] for r in holdings[1:4]] == [795, 600, 99]
+    lots = [r[0] for r in sheets["批次 Lots"].iter_rows(min_row=2, values_only=True)]
+    assert epc.canonical(sc.PIGS) in lots
+    assert report.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_pdf_report_embeds_the_cjk_font_and_draws_the_chain(engine: Engine) -> None:
+    sc.store(engine, sc.pork_chain())
+    with read_connection(engine) as conn:
+        scope = recall_scope(conn, [sc.PIGS])
+    svg = chain_svg(scope)
+    assert svg.count("<rect") == len({h.identifier for h in scope.holdings}) + len(scope.holders)
+    assert svg.count('stroke="#c62828"') == sum(1 for h in scope.holdings if h.still_holds > 0)
+    pdf = scope_pdf(scope, ReportInfo(made_us=0), compress=False)
+    assert b"WenQuanYi" in pdf  # the CJK font is embedded, so 召回 prints

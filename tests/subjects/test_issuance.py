@@ -10,6 +10,10 @@ import pytest
 from sqlalchemy import Engine, insert
 from sqlalchemy.exc import IntegrityError
 
+from tests.factories import document_bytes, make_event
+from zhuisu.capture.formats.detect import parse_bytes
+from zhuisu.capture.service import ErrorBehaviour, capture
+from zhuisu.domain import epc
 from zhuisu.domain.codes import identify
 from zhuisu.errors import Conflict, NotFound, ValidationFailed
 from zhuisu.store.code_tables import trace_codes
@@ -263,3 +267,32 @@ def test_concurrent_issuance_has_no_duplicates(engine: Engine) -> None:
         assert [(int(a), int(b)) for a, b in blocks] == [
             (k * per_block + 1, (k + 1) * per_block) for k in range(len(blocks))
         ]
+
+
+def test_a_code_named_by_a_stored_event_is_used_without_anyone_marking_it(engine: Engine) -> None:
+    file_approved(engine)
+    with write_transaction(engine) as conn:
+        doc = issuance.request_codes(conn, code_request(count=2), auto_approve=True)
+        gs1 = issuance.request_codes(
+            conn, code_request(scheme="gs1.sgtin", gtin=GTIN, count=1), auto_approve=True
+        )
+    first = doc["first_code"]
+    events = [
+        make_event(epcs=[f"https://zhuisu.cn/id/code/{first}"], event_id="urn:uuid:u1"),
+        make_event(epcs=["urn:epc:id:sgtin:6901234.056789.1"], event_id="urn:uuid:u2"),
+    ]
+    assert gs1["first_code"] == epc.canonical("urn:epc:id:sgtin:6901234.056789.1")
+    parsed = parse_bytes(document_bytes(events), "application/json")
+    with write_transaction(engine) as conn:
+        assert capture(conn, parsed, error_behaviour=ErrorBehaviour.ROLLBACK).success
+    with read_connection(engine) as conn:
+        used = issuance.code_status(conn, first)
+        assert used["status"] == "used" and used["used_at"] is not None
+        assert issuance.code_status(conn, gs1["first_code"])["status"] == "used"
+        assert issuance.code_status(conn, doc["last_code"])["status"] == "issued"
+        _, sheet = issuance.codes_of_request(conn, doc["id"])
+        assert [c.status for c in sheet] == ["used", "issued"]
+        assert issuance.get_request(conn, doc["id"])["codes"] == {"used": 1, "issued": 1}
+    with write_transaction(engine) as conn:  # voiding wins over use
+        issuance.void_code(conn, first, "召回销毁")
+        assert issuance.code_status(conn, first)["status"] == "voided"

@@ -50,7 +50,7 @@ def install(app: FastAPI) -> None:
             request.url.path,
             [problem_json(p, status=exc.status) for p in exc.problems],
         )
-        return ProblemResponse(body, status_code=exc.status)
+        return ProblemResponse(body, status_code=exc.status, headers=exc.headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _request(request: Request, exc: RequestValidationError) -> ProblemResponse:

@@ -35,7 +35,7 @@ from zhuisu.bench.databases import scratch_database
 from zhuisu.chain.recall import recall_scope
 from zhuisu.chain.service import Direction, trace
 from zhuisu.domain.event_model import ZHUISU_NS
-from zhuisu.domain.links import derive, keys_for
+from zhuisu.domain.links import derive, keys_for, walk_template
 from zhuisu.domain.roles import EVENT_TYPE_CODES, QUANTITY_ROLES
 from zhuisu.store import chain as chain_store
 from zhuisu.store.engine import is_sqlite, read_connection, write_transaction
@@ -149,7 +149,7 @@ class _Builder:
                 self.ids.append((pk, int(role), element["epcClass"]))
         links = derive(event, _KEYS)
         self.link_count += len(links)
-        self.links.append((pk, t_us, links, False))
+        self.links.append((pk, t_us, walk_template(links), False))
 
     def flush(self, conn: Connection) -> None:
         write_rows(conn, self.events, self.ids)

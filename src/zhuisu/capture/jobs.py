@@ -31,7 +31,9 @@ from zhuisu.capture.service import (
 )
 from zhuisu.domain.problem import Problem
 from zhuisu.errors import PayloadTooLarge, ValidationFailed
+from zhuisu.store import access as access_store
 from zhuisu.store import jobs as job_store
+from zhuisu.store.access import Capturer
 from zhuisu.store.engine import is_sqlite, write_transaction
 
 #: warnings kept per capture job (errors are all kept: each is an event that was not stored)
@@ -115,15 +117,27 @@ def run_job(
     batch_size: int,
     progress: Callable[[int], None] | None = None,
     preparer: Preparer | None = None,
+    capturer: Capturer | None = None,
 ) -> CaptureResult:
     """Run a created job to its end; returns the capture result (the job row is updated).
 
     ``preparer`` (see capture.pipeline) prepares chunks in worker processes; inline by default.
+    ``capturer`` (access control, checked before the job was started) is recorded on its events.
     """
     if is_sqlite(engine):
         with _SQLITE_WRITER:
-            return _run(engine, job, doc, batch_size=batch_size, progress=progress, preparer=preparer)
-    return _run(engine, job, doc, batch_size=batch_size, progress=progress, preparer=preparer)
+            return _run(
+                engine,
+                job,
+                doc,
+                batch_size=batch_size,
+                progress=progress,
+                preparer=preparer,
+                capturer=capturer,
+            )
+    return _run(
+        engine, job, doc, batch_size=batch_size, progress=progress, preparer=preparer, capturer=capturer
+    )
 
 
 def _run(
@@ -134,6 +148,7 @@ def _run(
     batch_size: int,
     progress: Callable[[int], None] | None,
     preparer: Preparer | None,
+    capturer: Capturer | None = None,
 ) -> CaptureResult:
     behaviour = ErrorBehaviour(job.error_behaviour)
     try:
@@ -149,6 +164,8 @@ def _run(
             )
             if behaviour is ErrorBehaviour.ROLLBACK and not result.success:
                 raise _RolledBack(result)
+            if capturer is not None:
+                access_store.mark_captured(conn, capturer, job_id=job.id)
             _finish(job, result)
             job_store.update_job(conn, job)
             return result
@@ -259,8 +276,9 @@ def get_job(conn: Connection, job_id: str) -> job_store.JobRow | None:
     return job_store.get_job(conn, job_id)
 
 
-def list_jobs(conn: Connection, *, limit: int = 100) -> list[job_store.JobRow]:
-    return job_store.list_jobs(conn, limit=limit)
+def list_jobs(conn: Connection, *, limit: int = 100, principal: str | None = None) -> list[job_store.JobRow]:
+    """The newest jobs (of ``principal`` only, when given)."""
+    return job_store.list_jobs(conn, limit=limit, principal=principal)
 
 
 def start(

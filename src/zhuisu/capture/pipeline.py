@@ -16,7 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 import orjson
 
-from zhuisu.capture.service import Chunk, PreparedEvent, prepare
+from zhuisu.capture.service import Chunk, PreparedEvent, collector_paused, prepare
 from zhuisu.domain.problem import Problem
 
 Prepared = tuple[list[PreparedEvent], list[Problem]]
@@ -31,8 +31,9 @@ def _prepare_payload(
     record_us: int,
     job_id: str | None,
 ) -> Prepared:
-    events = orjson.loads(payload)
-    return prepare(Chunk(events, first_index, paths, namespaces, xml, record_us, job_id))
+    with collector_paused():
+        events = orjson.loads(payload)
+        return prepare(Chunk(events, first_index, paths, namespaces, xml, record_us, job_id))
 
 
 class PoolPreparer:

@@ -16,7 +16,9 @@ eventID that is already stored for a different event is an error (EPCIS 2.0 REST
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -30,10 +32,12 @@ from zhuisu.capture.formats.epcis_json import STANDARD_PREFIXES
 from zhuisu.capture.validation import check_event
 from zhuisu.domain import epc
 from zhuisu.domain.event_hash import event_hash
-from zhuisu.domain.links import Link, keys_for
+from zhuisu.domain.links import TemplateRow, keys_for, walk_template
 from zhuisu.domain.links import derive as derive_links
+from zhuisu.domain.parties import party_set
 from zhuisu.domain.problem import Problem
 from zhuisu.domain.roles import EVENT_TYPE_CODES, LIST_ROLES, QUANTITY_ROLES, IdRole
+from zhuisu.store import access as access_store
 from zhuisu.store import chain as chain_store
 from zhuisu.store import events as event_store
 from zhuisu.store.engine import lock_capture
@@ -57,8 +61,11 @@ class PreparedEvent:
     error_declared: bool
     row: event_store.EventRow
     ids: tuple[tuple[int, str], ...]
-    # the trace-chain links this event states (domain.links), written with it
-    links: tuple[Link, ...] = ()
+    # the walk rows of the trace-chain links this event states (domain.links.walk_template),
+    # worked out here so that a worker process does it; written with the event
+    links: Sequence[TemplateRow] = ()
+    # the parties and locations it names (domain.parties), for access control
+    parties: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -213,10 +220,30 @@ def prepare(chunk: Chunk) -> tuple[list[PreparedEvent], list[Problem]]:
                 declaration is not None,
                 row,
                 tuple(ids),
-                derive_links(event, link_keys),
+                walk_template(derive_links(event, link_keys)),
+                party_set(event),
             )
         )
     return prepared, problems
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a capture runs.
+
+    Capture allocates millions of short-lived containers (parsed events, rows, link tuples) that
+    reference counting frees; the cyclic collector finds nothing in them but, triggered every 700
+    allocations, scanned them again and again: a third of the writer's time in the 1,000-event
+    benchmark (docs/performance.md). The collector is switched back on afterwards if it was on;
+    concurrent captures at worst leave it on early, never off.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _batches(count: int, size: int) -> Iterator[range]:
@@ -282,6 +309,22 @@ def capture(
     result = CaptureResult(events=len(doc.events), problems=list(doc.problems))
     if doc.problems:
         return result
+    with collector_paused():
+        _capture(conn, doc, result, error_behaviour, job_id, batch_size, record_us, progress, preparer)
+    return result
+
+
+def _capture(
+    conn: Connection,
+    doc: ParsedDocument,
+    result: CaptureResult,
+    error_behaviour: ErrorBehaviour,
+    job_id: str | None,
+    batch_size: int,
+    record_us: int | None,
+    progress: Callable[[int], None] | None,
+    preparer: Preparer | None,
+) -> None:
     lock_capture(conn)
     record_us = now_us() if record_us is None else record_us
     seen_hashes: set[tuple[str, bool]] = set()
@@ -315,6 +358,9 @@ def capture(
                         if item.links or item.error_declared
                     ],
                 )
+                access_store.write_event_parties(
+                    conn, [(pk, item.parties) for pk, item in zip(pks, fresh, strict=True) if item.parties]
+                )
                 result.inserted += len(fresh)
                 result.event_ids.extend(item.event_id for item in fresh)
         if progress is not None:
@@ -325,7 +371,6 @@ def capture(
         result.inserted = 0
         result.duplicates = 0
         result.event_ids = []
-    return result
 
 
 class Preparer(Protocol):

@@ -30,23 +30,28 @@ time_order.sold_after_recall               a sale or shipment of a lot after an 
 identifier.two_places                      one serial (an instance-level key: SGTIN, GIAI …) at two
                                            different bizLocations within ``same_time_minutes``.
 =========================================  ===============================================================
+
+The other families live beside this module: ``subject_checks`` (subject.unfiled, subject.revoked,
+subject.qualification_expired), ``code_checks`` (identifier.voided_used,
+identifier.decommissioned_used, identifier.not_issued) and ``travel_checks``
+(time_order.impossible_travel); ``findings`` holds the kinds and their severities.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection
 
+from zhuisu.chain import code_checks, subject_checks, travel_checks
+from zhuisu.chain.findings import CheckOptions, Finding, FindingKind, timestamp
 from zhuisu.chain.rules import tolerance_for
 from zhuisu.domain import epc
 from zhuisu.domain.links import LinkKind, Step, field_keys
@@ -56,6 +61,20 @@ from zhuisu.store import chain as chain_store
 from zhuisu.store import checks as store
 from zhuisu.store.chain import EventInfo
 from zhuisu.store.checks import FindingRow, LinkRow, WindowEvent
+
+__all__ = [
+    "INBOUND",
+    "ORIGIN",
+    "OUTBOUND",
+    "CheckOptions",
+    "CheckRun",
+    "Finding",
+    "FindingKind",
+    "list_findings",
+    "now_us",
+    "parse_time",
+    "run_checks",
+]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HOUR_US = 3_600_000_000
@@ -70,71 +89,6 @@ ORIGIN = frozenset({"commissioning", "creating_class_instance"})
 RECALLED = "recalled"  # CBV 2.0 disposition
 _TRANSFORMATION = EVENT_TYPE_CODES["TransformationEvent"]
 _IN_ROLES = {int(IdRole.OUTPUT), int(IdRole.OUTPUT_CLASS)}
-
-
-class FindingKind(StrEnum):
-    UNMATCHED_RECEIPT = "chain_break.unmatched_receipt"
-    UNRECEIVED_SHIPMENT = "chain_break.unreceived_shipment"
-    UNRECEIVED_SALE = "chain_break.unreceived_sale"
-    OVERSOLD = "quantity.oversold"
-    RECEIVED_BEFORE_SHIPPED = "time_order.received_before_shipped"
-    SOLD_AFTER_RECALL = "time_order.sold_after_recall"
-    TWO_PLACES = "identifier.two_places"
-
-
-SEVERITY: dict[FindingKind, str] = {
-    FindingKind.UNMATCHED_RECEIPT: "warning",
-    FindingKind.UNRECEIVED_SHIPMENT: "warning",
-    FindingKind.UNRECEIVED_SALE: "warning",
-    FindingKind.OVERSOLD: "critical",
-    FindingKind.RECEIVED_BEFORE_SHIPPED: "warning",
-    FindingKind.SOLD_AFTER_RECALL: "critical",
-    FindingKind.TWO_PLACES: "critical",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class CheckOptions:
-    """The allowances of the checks (settings ZHUISU_CHAIN_*; docs/operations.md)."""
-
-    receipt_hours: int = 72
-    clock_skew_minutes: int = 15
-    same_time_minutes: int = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    kind: FindingKind
-    event_ids: tuple[str, ...]
-    identifiers: tuple[str, ...]
-    message_zh: str
-    message_en: str
-    event_time_us: int
-    detected_us: int = 0
-    id: int | None = None
-
-    @property
-    def severity(self) -> str:
-        return SEVERITY[self.kind]
-
-    @property
-    def fingerprint(self) -> str:
-        key = orjson.dumps([str(self.kind), sorted(self.event_ids), sorted(self.identifiers)])
-        return hashlib.sha256(key).hexdigest()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": str(self.kind),
-            "severity": self.severity,
-            "eventIDs": list(self.event_ids),
-            "identifiers": list(self.identifiers),
-            "message": f"{self.message_zh} / {self.message_en}",
-            "messageZh": self.message_zh,
-            "messageEn": self.message_en,
-            "eventTime": _ts(self.event_time_us),
-            "detectedAt": _ts(self.detected_us),
-        }
 
 
 @dataclass(slots=True)
@@ -160,9 +114,10 @@ def run_checks(
     since_us: int,
     until_us: int,
     now_us: int,
-    options: CheckOptions = CheckOptions(),
+    options: CheckOptions | None = None,
 ) -> CheckRun:
     """Run every check over the events of [since, until) and store the new findings."""
+    options = options or CheckOptions()
     if until_us <= since_us:
         raise ValidationFailed("检查时间窗口为空", "the check window is empty (until ≤ since)")
     window = store.window_events(conn, since_us, until_us)
@@ -173,6 +128,9 @@ def run_checks(
         *ctx.sales(),
         *ctx.quantities(),
         *ctx.two_places(),
+        *subject_checks.find(conn, window),
+        *code_checks.find(conn, window, ctx.named, ctx.by_node, ctx.serials),
+        *travel_checks.find(conn, ctx.serials, ctx.by_node, options),
     ]
     stamped = [_stamp(f, now_us) for f in findings]
     run = CheckRun(since_us, until_us, stamped)
@@ -270,7 +228,7 @@ def _instance_level(node: str) -> bool:
 
 
 def _ts(us: int) -> str:
-    return (_EPOCH + timedelta(microseconds=us)).isoformat(timespec="seconds")
+    return timestamp(us)
 
 
 def parse_time(value: str) -> int:
@@ -307,6 +265,7 @@ class _Context:
         seen = {n for nodes in self.named.values() for n in nodes}
         for node, role, info in chain_store.events_of_nodes(conn, seen, with_docs=True):
             self.by_node[node].append((role, info))
+        self.serials = {n for n in seen if _instance_level(n)}
 
     # ----------------------------------------------------------------- chain breaks / time order
 
@@ -314,6 +273,10 @@ class _Context:
         skew = self.options.clock_skew_minutes * MINUTE_US
         pivots: dict[int, list[str]] = {}
         for e in self.window:
+            if e.biz_step in OUTBOUND:
+                # a shipment or sale under a business transaction links objects → transaction
+                # (outbound): its DOWN rows start at its own objects, it takes nothing up
+                continue
             rows = [
                 r
                 for r in self.links[e.pk]
@@ -495,8 +458,7 @@ class _Context:
 
     def two_places(self) -> Iterable[Finding]:
         span = self.options.same_time_minutes * MINUTE_US
-        serials = sorted({n for e in self.window for n in self.named[e.pk] if _instance_level(n)})
-        for node in serials:
+        for node in sorted(self.serials):
             seen = sorted(
                 {i.pk: i for _, i in self.by_node.get(node, []) if i.biz_location}.values(),
                 key=lambda i: (i.time_us, i.pk),

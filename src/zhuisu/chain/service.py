@@ -14,20 +14,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import ColumnElement, Connection
 
 from zhuisu.chain.rules import KIND_NAMES, NodeKind, namespaces_of, node_kind, subject_of
 from zhuisu.domain import epc
 from zhuisu.domain.links import CERTAIN, Step
+from zhuisu.domain.parties import canonical_party
 from zhuisu.domain.roles import EVENT_TYPE_NAMES
 from zhuisu.errors import NotFound, ValidationFailed
+from zhuisu.store import access as access_store
 from zhuisu.store import chain as chain_store
 from zhuisu.store.chain import NEG, POS, EdgeRow, EventInfo, WalkRow
 
@@ -54,8 +56,21 @@ class TraceEvent:
     read_point: str | None
     subject: str | None
     identifiers: tuple[str, ...]  # the trace's nodes this event names or links
+    # a step the reader may not see (issue 3): kept as a hop, described only by the kind and
+    # region of its holder, with no eventID, place, party or exact time
+    opaque: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
+        if self.opaque is not None:
+            return {
+                "opaque": True,
+                "eventID": None,
+                "eventTime": self.event_time[:10],
+                "type": self.event_type,
+                "bizStep": self.biz_step,
+                "identifiers": list(self.identifiers),
+                **self.opaque,
+            }
         return {
             "eventID": self.event_id,
             "eventTime": self.event_time,
@@ -113,7 +128,7 @@ class TraceResult:
 
     @property
     def events(self) -> list[str]:
-        return [s.event_id for s in self.steps]
+        return [s.event_id for s in self.steps if s.opaque is None]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -172,8 +187,13 @@ def trace(
     *,
     direction: Direction = Direction.BOTH,
     depth: int | None = None,
+    visibility: ColumnElement[bool] | None = None,
 ) -> TraceResult:
-    """Trace an identifier back to its origins, forward to every destination, or both."""
+    """Trace an identifier back to its origins, forward to every destination, or both.
+
+    ``visibility`` (access control, issue 3) hides the events the reader may not see: each stays
+    in the trace as an opaque hop ("a filed wholesaler in 310101"), so the chain is not broken
+    and nothing of it leaks. None: everything is shown (admins, the CLI)."""
     if depth is not None and depth < 0:
         raise ValidationFailed("depth 不能为负数", "depth must not be negative")
     start = canonical_identifier(identifier)
@@ -186,10 +206,16 @@ def trace(
         raise NotFound(f"没有记录提到标识符 {identifier}", f"no record names the identifier {identifier}")
     closure.windows[start].append((NEG, POS))
     closure.roles[start] = 0
-    return _assemble(conn, closure, identifier, direction)
+    return _assemble(conn, closure, identifier, direction, visibility)
 
 
-def _assemble(conn: Connection, closure: _Closure, identifier: str, direction: Direction) -> TraceResult:
+def _assemble(
+    conn: Connection,
+    closure: _Closure,
+    identifier: str,
+    direction: Direction,
+    visibility: ColumnElement[bool] | None = None,
+) -> TraceResult:
     nodes = set(closure.roles)
     # one read of the closure's link rows and one of its events (store.chain.trace_data)
     data = chain_store.trace_data(conn, nodes, closure.start, backward=direction is Direction.BACK)
@@ -234,10 +260,46 @@ def _assemble(conn: Connection, closure: _Closure, identifier: str, direction: D
     ordered = sorted(chosen.values(), key=lambda i: (i.time_us, i.pk))
     subjects = _subjects(ordered)
     steps = [_step(i, subjects.get(i.pk), named[i.pk]) for i in ordered]
+    hidden: set[int] = set()
+    if visibility is not None:
+        shown = access_store.visible_pks(conn, [i.pk for i in ordered], visibility)
+        hidden = {i.pk for i in ordered if i.pk not in shown}
+        steps = _obscured(conn, ordered, steps, hidden)
     result = TraceResult(identifier, direction, steps=steps)
     result.nodes = _nodes(closure, edges, steps)
-    result.edges = [_edge(e, chosen) for e in edges] + _holding_edges(steps)
+    visible = {pk: info for pk, info in chosen.items() if pk not in hidden}
+    result.edges = [_edge(e, visible) for e in edges] + _holding_edges(steps)
     return result
+
+
+def _obscured(
+    conn: Connection, ordered: list[EventInfo], steps: list[TraceEvent], hidden: set[int]
+) -> list[TraceEvent]:
+    """The steps with each hidden one turned into an opaque hop."""
+    if not hidden:
+        return steps
+    secret = [s for i, s in zip(ordered, steps, strict=True) if i.pk in hidden]
+    profiles = access_store.holder_profiles(
+        conn, {canonical_party(x) for s in secret for x in (s.biz_location, s.subject) if x}
+    )
+    out = []
+    for info, step in zip(ordered, steps, strict=True):
+        if info.pk not in hidden:
+            out.append(step)
+            continue
+        found = profiles.get(canonical_party(step.biz_location or "")) or profiles.get(
+            canonical_party(step.subject or "")
+        )
+        kind, region = found if found else (None, None)
+        holder = {
+            "holder": {"subjectType": kind, "region": region},
+            "description_zh": f"一家已备案的 {kind}(行政区划 {region})" if found else "其他主体",
+            "description_en": f"a filed {kind} in region {region}" if found else "another party",
+        }
+        out.append(
+            replace(step, event_id="", biz_location=None, read_point=None, subject=None, opaque=holder)
+        )
+    return out
 
 
 def _subjects(infos: list[EventInfo]) -> dict[int, str | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import orjson
@@ -9,6 +10,7 @@ import typer
 
 from zhuisu.chain.checks import CheckOptions, list_findings, now_us, parse_time, run_checks
 from zhuisu.chain.recall import recall_scope
+from zhuisu.chain.recall_report import ReportInfo, scope_pdf, scope_workbook
 from zhuisu.cli.common import DbOption, console, engine_for, fail, settings_for
 from zhuisu.errors import ZhuisuError
 from zhuisu.store.engine import read_connection, write_transaction
@@ -16,6 +18,8 @@ from zhuisu.store.engine import read_connection, write_transaction
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 SinceOption = Annotated[str | None, typer.Option("--since", help="ISO 8601 start of the window (eventTime).")]
 UntilOption = Annotated[str | None, typer.Option("--until", help="ISO 8601 end of the window.")]
+XlsxOption = Annotated[Path | None, typer.Option("--xlsx", help="Also write an Excel workbook.")]
+PdfOption = Annotated[Path | None, typer.Option("--pdf", help="Also write a PDF report.")]
 DAY_US = 86_400_000_000
 
 check_app = typer.Typer(help="Integrity checks of the trace chain. 链条完整性检查。", no_args_is_help=True)
@@ -33,7 +37,10 @@ def check_run(
     """Run every check over a window (default: the last 30 days) and store new findings. 运行检查。"""
     settings = settings_for(db)
     options = CheckOptions(
-        settings.chain_receipt_hours, settings.chain_clock_skew_minutes, settings.chain_same_time_minutes
+        settings.chain_receipt_hours,
+        settings.chain_clock_skew_minutes,
+        settings.chain_same_time_minutes,
+        settings.chain_travel_kmh,
     )
     try:
         now = now_us()
@@ -80,6 +87,8 @@ def scope(
     until: UntilOption = None,
     db: DbOption = None,
     json: JsonFlag = False,
+    xlsx: XlsxOption = None,
+    pdf: PdfOption = None,
 ) -> None:
     """Every affected lot and holder, still in stock first (a mock recall). 召回范围。"""
     try:
@@ -89,6 +98,10 @@ def scope(
             result = recall_scope(conn, identifiers, since_us=start, until_us=end)
     except ZhuisuError as exc:
         raise fail(exc) from None
+    if xlsx is not None:
+        xlsx.write_bytes(scope_workbook(result))
+    if pdf is not None:
+        pdf.write_bytes(scope_pdf(result, ReportInfo(made_us=now_us())))
     if json:
         _dump(result.to_json())
         return

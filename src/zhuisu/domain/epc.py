@@ -551,8 +551,24 @@ def canonical(identifier: str) -> str:
     Non-GS1 values (other URNs, private URIs, Chinese trace codes) come back unchanged. Raises
     ValueError when the value is spelled as a GS1 key but is malformed (check digit, length, chars).
     """
-    # Not cached: capture sees each serialised EPC about once, and an LRU miss costs as much as
-    # the parse. The company-prefix / check-digit work underneath is cached, since it recurs.
+    # Memoised in a bounded dict (cleared when full, no LRU bookkeeping): capture brings each
+    # identifier of an event to its canonical form three times (identifier rows, event hash,
+    # chain links), and locations, parties and classes recur across events.
+    found = _canonical_cache.get(identifier)
+    if found is not None:
+        return found
+    found = _canonical(identifier)
+    if len(_canonical_cache) >= _MAX_CANONICAL:
+        _canonical_cache.clear()
+    _canonical_cache[identifier] = found
+    return found
+
+
+_MAX_CANONICAL = 65_536
+_canonical_cache: dict[str, str] = {}
+
+
+def _canonical(identifier: str) -> str:
     if identifier.startswith("urn:epc:"):
         fast = _fast_sgtin(identifier) if identifier.startswith("urn:epc:id:sgtin:") else None
         key = None if fast is not None else _parse_urn(identifier)

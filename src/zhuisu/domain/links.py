@@ -83,16 +83,19 @@ __all__ = [
     "LinkKeys",
     "LinkKind",
     "Step",
+    "TemplateRow",
     "WalkRow",
     "batch_node",
     "derive",
     "expand_hubs",
     "field_keys",
+    "fill_template",
     "hub_name",
     "is_hub",
     "keys_for",
     "steps_of",
     "walk_rows",
+    "walk_template",
 ]
 
 
@@ -405,11 +408,38 @@ def is_hub(node: str) -> bool:
     return node.startswith(HUB_PREFIX)
 
 
+#: a walk row before its event has a key (``walk_template``): a hub stands as its group number
+TemplateRow = tuple[str | int, int, str | int, int, int, str]
+
+
 def walk_rows(links: Iterable[Link], event_key: int | str) -> list[WalkRow]:
     """The walk rows of one event's links: ``steps_of`` each link, except that the sources with
     identical outgoing upstream → downstream links share a hub (module docstring), when that
     takes fewer rows. Aggregation links keep their own rows: one parent, no product to save."""
-    rows: list[WalkRow] = []
+    return fill_template(walk_template(links), event_key)
+
+
+def fill_template(template: Iterable[TemplateRow], event_key: int | str) -> list[WalkRow]:
+    """The walk rows of a ``walk_template`` once the event's key is known: hubs get their names."""
+    hub = f"{HUB_PREFIX}{event_key}."
+    return [
+        (
+            node if isinstance(node, str) else f"{hub}{node}",
+            step,
+            other if isinstance(other, str) else f"{hub}{other}",
+            kind,
+            confidence,
+            reason,
+        )
+        for node, step, other, kind, confidence, reason in template
+    ]
+
+
+def walk_template(links: Iterable[Link]) -> list[TemplateRow]:
+    """``walk_rows`` without the event's key, so that it can be worked out before the event is
+    stored (in a capture worker process): each hub is its group number (``hub_name``'s group).
+    Every (node, step, other) comes out once: a source belongs to one group, a hub to one event."""
+    rows: list[TemplateRow] = []
     out: dict[str, dict[str, Link]] = {}
     for link in links:
         if link[2] in _MATERIAL_ONLY:
@@ -432,14 +462,13 @@ def walk_rows(links: Iterable[Link], event_key: int | str) -> list[WalkRow]:
                     rows.append((lk[0], down, lk[1], *attrs))
                     rows.append((lk[1], up, lk[0], *attrs))
             continue
-        hub = hub_name(event_key, number)
         for one in sources:
-            rows.append((one, down, hub, _HUB_KIND, CERTAIN, "hub"))
-            rows.append((hub, up, one, _HUB_KIND, CERTAIN, "hub"))
+            rows.append((one, down, number, _HUB_KIND, CERTAIN, "hub"))
+            rows.append((number, up, one, _HUB_KIND, CERTAIN, "hub"))
         for lk in targets:
             attrs = (int(lk[2]), int(lk[3]), lk[4])
-            rows.append((hub, down, lk[1], *attrs))
-            rows.append((lk[1], up, hub, *attrs))
+            rows.append((number, down, lk[1], *attrs))
+            rows.append((lk[1], up, number, *attrs))
     return rows
 
 

@@ -33,6 +33,7 @@ from zhuisu.errors import ZhuisuError
 from zhuisu.query import documents, named, service, subscriptions
 from zhuisu.query.documents import EpcFormat
 from zhuisu.query.service import Visibility
+from zhuisu.store import access as access_store
 from zhuisu.store import subscriptions as store
 from zhuisu.store.engine import read_connection, write_transaction
 from zhuisu.store.subscriptions import DeliveryRow, SubscriptionRow
@@ -103,6 +104,9 @@ def _deliver_one(
     except ZhuisuError as exc:  # a stored query that no longer parses: log it and back off
         _failed(conn, row, now_us, policy, report, None, exc.message_en, 0)
         return
+    if visibility is None:
+        # the subscriber's view, resolved afresh on every run: a revoked key delivers nothing more
+        visibility = access_store.visibility_of(conn, row.principal)
     position = row.last_pk
     scheduled = not row.stream
     sent_any = False

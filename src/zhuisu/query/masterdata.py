@@ -155,22 +155,31 @@ def _public(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def get_master_data(conn: Connection, kind: str, ident: str) -> dict[str, Any]:
+def get_master_data(
+    conn: Connection, kind: str, ident: str, *, visibility: store.MasterVisibility | None = None
+) -> dict[str, Any]:
+    """One record; NotFound when missing or hidden from the reader by ``visibility``."""
     try:
         key = epc.canonical(ident)
     except ValueError:
         key = ident
-    row = store.master_record(conn, kind, key)
+    row = store.master_record(conn, kind, key, visibility)
     if row is None:
         raise NotFound(f"没有标识为 {ident} 的主数据", f"no {kind} master data with id {ident}")
     return _public(kind, row)
 
 
 def list_master_data(
-    conn: Connection, kind: str, *, after: str | None, limit: int
+    conn: Connection,
+    kind: str,
+    *,
+    after: str | None,
+    limit: int,
+    visibility: store.MasterVisibility | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of records in id order and the id to continue after (None at the end)."""
-    rows = store.master_records(conn, kind, after=after, limit=limit + 1)
+    """A page of records in id order and the id to continue after (None at the end); only those
+    ``visibility`` lets through (access control), filtered in the query."""
+    rows = store.master_records(conn, kind, after=after, limit=limit + 1, visibility=visibility)
     more = len(rows) > limit
     rows = rows[:limit]
     return [_public(kind, r) for r in rows], (rows[-1]["id"] if more and rows else None)

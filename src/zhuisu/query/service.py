@@ -10,8 +10,8 @@ eventTime or recordTime, keyset on (time, pk). By an extension field, the matchi
 collected, sorted in memory (events without the field last, which §8.2.7.1 allows) and paged by
 position; at most ``FIELD_ORDER_LIMIT`` events may match such a query (QueryTooLargeException).
 
-``visibility`` is an extra WHERE clause on ``events`` (access control, a later issue) that the
-store ANDs into every scan and count, so nothing invisible is ever read.
+``visibility`` is an extra WHERE clause on ``events`` (access control: ``access.visibility``) that
+the store ANDs into every scan and count, so nothing invisible is ever read.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from zhuisu.errors import NotFound, QueryTooLarge
 from zhuisu.query import filters, tokens
 from zhuisu.query.params import EventQuery, OrderKey, location_spellings
 from zhuisu.query.tokens import PagePosition
+from zhuisu.store import access as access_store
 from zhuisu.store import events as event_store
 from zhuisu.store import queries as store
 from zhuisu.store.events import StoredEvent
@@ -343,9 +344,13 @@ def events_after(
     return list(itertools.islice(matches, limit))
 
 
-def get_event(conn: Connection, event_id: str) -> list[StoredEvent]:
-    """The event with this eventID (and its error declaration, if any); NotFound otherwise."""
+def get_event(conn: Connection, event_id: str, *, visibility: Visibility = None) -> list[StoredEvent]:
+    """The event with this eventID (and its error declaration, if any); NotFound otherwise, and
+    NotFound too when ``visibility`` hides it (so an invisible event's existence does not leak)."""
     found = event_store.find_by_event_id(conn, event_id)
+    if found and visibility is not None:
+        shown = access_store.visible_pks(conn, [e.pk for e in found], visibility)
+        found = [e for e in found if e.pk in shown]
     if not found:
         raise NotFound(f"没有 eventID 为 {event_id} 的事件", f"no event with eventID {event_id}")
     return found

@@ -198,9 +198,17 @@ def _flag(body: dict[str, Any], name: str) -> bool | None:
 
 
 def create_subscription(
-    conn: Connection, query_name: str, body: Any, *, epc_format: EpcFormat, now_us: int
+    conn: Connection,
+    query_name: str,
+    body: Any,
+    *,
+    epc_format: EpcFormat,
+    now_us: int,
+    principal: str | None = None,
 ) -> dict[str, Any]:
-    """Validate and store a subscription to a named query; returns its public description."""
+    """Validate and store a subscription to a named query; returns its public description.
+    ``principal`` names who subscribes: its callbacks carry only what it may see (None: the
+    platform itself, which sees everything)."""
     named.get_query(conn, query_name)  # NotFound when there is no such query
     if not isinstance(body, dict):
         raise SubscriptionControlsError("请求体必须是 JSON 对象", "the body must be a JSON object")
@@ -250,6 +258,7 @@ def create_subscription(
         last_notified_us=None,
         due_us=0,
         failures=0,
+        principal=principal,
     )
     row = replace(row, due_us=first_due(row, now_us))
     store.insert_subscription(conn, row)
@@ -280,32 +289,37 @@ def describe(row: SubscriptionRow) -> dict[str, Any]:
     return out
 
 
-def _found(conn: Connection, query_name: str, sub_id: str) -> SubscriptionRow:
+def _found(conn: Connection, query_name: str, sub_id: str, owner: str | None = None) -> SubscriptionRow:
     row = store.subscription(conn, query_name, sub_id)
-    if row is None:
+    # another principal's subscription is "not found": its existence is not for others to see
+    if row is None or (owner is not None and row.principal != owner):
         raise NotFound(
             f"查询 {query_name} 没有订阅 {sub_id}", f"query {query_name} has no subscription {sub_id}"
         )
     return row
 
 
-def get_subscription(conn: Connection, query_name: str, sub_id: str) -> dict[str, Any]:
-    return describe(_found(conn, query_name, sub_id))
+def get_subscription(
+    conn: Connection, query_name: str, sub_id: str, *, owner: str | None = None
+) -> dict[str, Any]:
+    """One subscription (``owner``: only if that principal made it; None: any)."""
+    return describe(_found(conn, query_name, sub_id, owner))
 
 
 def list_subscriptions(
-    conn: Connection, query_name: str, *, after: str | None, limit: int
+    conn: Connection, query_name: str, *, after: str | None, limit: int, owner: str | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of the query's subscriptions and the cursor of the next page (None at the end)."""
+    """A page of the query's subscriptions (``owner``'s only, when given) and the next cursor."""
     named.get_query(conn, query_name)
-    rows = store.subscriptions_after(conn, query_name, after=after, limit=limit + 1)
+    rows = store.subscriptions_after(conn, query_name, after=after, limit=limit + 1, owner=owner)
     more = len(rows) > limit
     rows = rows[:limit]
     return [describe(r) for r in rows], (rows[-1].id if more and rows else None)
 
 
-def delete_subscription(conn: Connection, query_name: str, sub_id: str) -> None:
+def delete_subscription(conn: Connection, query_name: str, sub_id: str, *, owner: str | None = None) -> None:
     """Unsubscribe (EPCIS 2.0 §8.2.5 unsubscribe); its delivery log goes with it."""
+    _found(conn, query_name, sub_id, owner)
     if not store.delete_subscription(conn, query_name, sub_id):
         raise NotFound(
             f"查询 {query_name} 没有订阅 {sub_id}", f"query {query_name} has no subscription {sub_id}"
@@ -324,10 +338,16 @@ def _delivery(row: DeliveryRow) -> dict[str, Any]:
 
 
 def list_deliveries(
-    conn: Connection, query_name: str, sub_id: str, *, before: int | None, limit: int
+    conn: Connection,
+    query_name: str,
+    sub_id: str,
+    *,
+    before: int | None,
+    limit: int,
+    owner: str | None = None,
 ) -> tuple[list[dict[str, Any]], int | None]:
     """A page of the delivery log (newest first) and the cursor of the next page."""
-    _found(conn, query_name, sub_id)
+    _found(conn, query_name, sub_id, owner)
     rows = store.deliveries_before(conn, sub_id, before=before, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]

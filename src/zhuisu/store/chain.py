@@ -35,9 +35,18 @@ from typing import Any
 from sqlalchemy import Connection, TextClause, bindparam, delete, select, text
 
 from zhuisu.domain.epc import CANONICAL_HOST
-from zhuisu.domain.links import HUB_PREFIX, Link, LinkKind, Step, StoredRow, expand_hubs, is_hub, walk_rows
+from zhuisu.domain.links import (
+    HUB_PREFIX,
+    LinkKind,
+    Step,
+    StoredRow,
+    TemplateRow,
+    expand_hubs,
+    is_hub,
+)
 from zhuisu.store.chain_tables import chain_links
 from zhuisu.store.engine import is_sqlite
+from zhuisu.store.events import bulk_insert
 from zhuisu.store.tables import event_ids, events
 
 LINK_COLUMNS = ("node", "step", "other", "t_us", "event_pk", "kind", "confidence", "reason")
@@ -49,15 +58,20 @@ _CHUNK = 500
 #: a row leading into an event's hub (domain.links.walk_rows): a step the walk takes unseen
 _INTO_HUB = f"l.other LIKE '{HUB_PREFIX}%'"
 
-#: what capture hands over per stored event: (pk, eventTime µs, links, is an error declaration)
-LinkBatchItem = tuple[int, int, tuple[Link, ...], bool]
+#: what capture hands over per stored event: (pk, eventTime µs, its ``links.walk_template``, is an
+#: error declaration)
+LinkBatchItem = tuple[int, int, Sequence[TemplateRow], bool]
 
 
 # --------------------------------------------------------------------------- writing
 
 
 def write_links(conn: Connection, items: Sequence[LinkBatchItem]) -> None:
-    """Store the walk rows of a capture batch's links, in the caller's transaction."""
+    """Store the walk rows of a capture batch's links, in the caller's transaction.
+
+    The rows of each event were worked out when it was prepared (``links.walk_template``, unique
+    per (node, step, other) within the event); here they only get the event's key and time.
+    """
     if not items:
         return
     declarations = [pk for pk, _, _, declared in items if declared]
@@ -67,30 +81,31 @@ def write_links(conn: Connection, items: Sequence[LinkBatchItem]) -> None:
     if not linked:
         return
     retracted = _already_declared(conn, [pk for pk, *_ in linked])
-    rows: dict[tuple[str, int, str, int, int], tuple[Any, ...]] = {}
-    for pk, t_us, links, _ in linked:
+    rows: list[tuple[Any, ...]] = []
+    for pk, t_us, template, _ in linked:
         if pk in retracted:
             continue
-        for node, step, other, kind, confidence, reason in walk_rows(links, pk):
-            key = (node, step, other, t_us, pk)
-            rows.setdefault(key, (*key, kind, confidence, reason))
-    _copy(conn, list(rows.values()))
+        hub = f"{HUB_PREFIX}{pk}."
+        rows.extend(
+            (
+                node if node.__class__ is str else f"{hub}{node}",
+                step,
+                other if other.__class__ is str else f"{hub}{other}",
+                t_us,
+                pk,
+                kind,
+                confidence,
+                reason,
+            )
+            for node, step, other, kind, confidence, reason in template
+        )
+    write_link_rows(conn, rows)
 
 
-def _copy(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    dbapi = conn.connection.driver_connection
-    assert dbapi is not None
-    if is_sqlite(conn):
-        cur = dbapi.cursor()
-        marks = ", ".join("?" * len(LINK_COLUMNS))
-        cur.executemany(f"INSERT INTO chain_links ({', '.join(LINK_COLUMNS)}) VALUES ({marks})", rows)
-        cur.close()
-        return
-    with dbapi.cursor() as cur, cur.copy(f"COPY chain_links ({', '.join(LINK_COLUMNS)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+def write_link_rows(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """The raw write of complete ``chain_links`` rows (LINK_COLUMNS order), with the driver's bulk
+    method (``store.events.bulk_insert``)."""
+    bulk_insert(conn, "chain_links", LINK_COLUMNS, rows)
 
 
 def _retract(conn: Connection, declaration_pks: list[int]) -> None:

@@ -12,15 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
+from urllib.parse import quote
 
-from sqlalchemy import Connection, Row, and_, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, case, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zhuisu.store.code_tables import code_requests, code_sequences, code_subject_numbers, trace_codes
 from zhuisu.store.subject_tables import subject_nodes, subject_operators, subjects
+from zhuisu.store.tables import event_ids, events
 
 T = TypeVar("T")
 _CHUNK = 500
+#: how events name a code that is not a GS1 key (capture/formats/records.py ``code_uri``)
+ZS_CODE = "https://zhuisu.cn/id/code/"
 
 
 @dataclass(slots=True)
@@ -246,10 +250,41 @@ def mark_used(conn: Connection, code_ids: Sequence[int], at_us: int) -> None:
 
 
 def count_codes(conn: Connection, request_id: int) -> dict[str, int]:
-    """How many codes of a request are in each state."""
+    """How many codes of a request are in each state; an issued code some stored event names counts
+    as used (``first_uses``). Platform and meat & vegetable codes are digits and letters, so their
+    event URI is the prefix and the code as it is."""
+    named = case(
+        (trace_codes.c.code.startswith("https://"), trace_codes.c.code),
+        else_=literal(ZS_CODE).concat(trace_codes.c.code),
+    )
+    seen = select(event_ids.c.identifier).where(event_ids.c.identifier == named).exists()
+    state = case((and_(trace_codes.c.status == "issued", seen), literal("used")), else_=trace_codes.c.status)
     stmt = (
-        select(trace_codes.c.status, func.count())
+        select(state.label("state"), func.count())
         .where(trace_codes.c.request_id == request_id)
-        .group_by(trace_codes.c.status)
+        .group_by("state")
     )
     return {str(status): int(n) for status, n in conn.execute(stmt)}
+
+
+# --------------------------------------------------------------------------- use, from the event store
+
+
+def first_uses(conn: Connection, codes: Iterable[str]) -> dict[str, int]:
+    """code → the recordTime (µs) of the first stored event naming it, for the codes some event names.
+
+    Codes are kept canonical (GS1 keys as their Digital Link, others as bare digits); events name the
+    others as ``https://zhuisu.cn/id/code/{code}``. One range of the (identifier, event_pk) index each.
+    """
+    forms = {c if c.startswith("https://") else f"{ZS_CODE}{quote(c, safe='')}": c for c in set(codes)}
+    wanted = sorted(forms)
+    out: dict[str, int] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = (
+            select(event_ids.c.identifier, func.min(events.c.record_time_us))
+            .join(events, events.c.pk == event_ids.c.event_pk)
+            .where(event_ids.c.identifier.in_(wanted[start : start + _CHUNK]))
+            .group_by(event_ids.c.identifier)
+        )
+        out.update({forms[r[0]]: int(r[1]) for r in conn.execute(stmt)})
+    return out

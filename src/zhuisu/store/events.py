@@ -89,24 +89,29 @@ def write_rows(
     conn: Connection, event_values: Sequence[tuple[Any, ...]], id_values: Sequence[tuple[Any, ...]]
 ) -> None:
     """The raw write of complete rows (pk included), with the driver's fastest bulk method."""
+    bulk_insert(conn, "events", EVENT_COLUMNS, event_values)
+    bulk_insert(conn, "event_ids", ID_COLUMNS, id_values)
+
+
+def bulk_insert(
+    conn: Connection, table: str, columns: Sequence[str], values: Sequence[tuple[Any, ...]]
+) -> None:
+    """Complete rows into ``table`` through the DB-API driver, in the caller's transaction:
+    ``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL (psycopg 3). ``table`` and
+    ``columns`` are the code's own names, never input."""
+    if not values:
+        return
     dbapi = conn.connection.driver_connection
     assert dbapi is not None
+    names = ", ".join(columns)
     if is_sqlite(conn):
         cur = dbapi.cursor()
-        cur.executemany(
-            f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
-            event_values,
-        )
-        cur.executemany("INSERT INTO event_ids (event_pk, role, identifier) VALUES (?, ?, ?)", id_values)
+        cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", values)
         cur.close()
         return
-    with dbapi.cursor() as cur:
-        with cur.copy(f"COPY events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
-            for row in event_values:
-                copy.write_row(row)
-        with cur.copy("COPY event_ids (event_pk, role, identifier) FROM STDIN") as copy:
-            for row in id_values:
-                copy.write_row(row)
+    with dbapi.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in values:
+            copy.write_row(row)
 
 
 def existing_hashes(conn: Connection, keys: Iterable[tuple[str, bool]]) -> set[tuple[str, bool]]:

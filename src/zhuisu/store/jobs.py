@@ -44,8 +44,13 @@ def get_job(conn: Connection, job_id: str) -> JobRow | None:
     return _row(row) if row is not None else None
 
 
-def list_jobs(conn: Connection, *, limit: int, before_us: int | None = None) -> list[JobRow]:
+def list_jobs(
+    conn: Connection, *, limit: int, before_us: int | None = None, principal: str | None = None
+) -> list[JobRow]:
+    """The newest jobs; only those ``principal`` started when it is given (access control)."""
     stmt = select(capture_jobs).order_by(capture_jobs.c.created_us.desc(), capture_jobs.c.id).limit(limit)
+    if principal is not None:
+        stmt = stmt.where(capture_jobs.c.principal == principal)
     if before_us is not None:
         stmt = stmt.where(capture_jobs.c.created_us < before_us)
     return [_row(r) for r in conn.execute(stmt)]

@@ -19,7 +19,7 @@ A visibility restriction (access control, a later issue) arrives as one more WHE
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -271,9 +271,23 @@ def distinct_values(
     return [str(v) for (v,) in rows]
 
 
-def identifiers_after(conn: Connection, *, roles: Sequence[int], after: str | None, limit: int) -> list[str]:
-    """Distinct identifiers (canonical) of the given roles (GET /epcs), keyset-paged."""
+def identifiers_after(
+    conn: Connection,
+    *,
+    roles: Sequence[int],
+    after: str | None,
+    limit: int,
+    visibility: ColumnElement[bool] | None = None,
+) -> list[str]:
+    """Distinct identifiers (canonical) of the given roles (GET /epcs), keyset-paged; only those of
+    events the visibility clause lets through, when one is given."""
     stmt = select(event_ids.c.identifier).where(_in(event_ids.c.role, roles))
+    if visibility is not None:
+        stmt = stmt.where(
+            event_ids.c.event_pk.in_(
+                select(events.c.pk).where(events.c.pk == event_ids.c.event_pk, visibility)
+            )
+        )
     if after is not None:
         stmt = stmt.where(event_ids.c.identifier > after)
     rows = conn.execute(stmt.group_by(event_ids.c.identifier).order_by(event_ids.c.identifier).limit(limit))
@@ -325,15 +339,29 @@ def upsert_master(conn: Connection, kind: str, rows: Sequence[dict[str, Any]]) -
         conn.execute(table.insert(), list(rows))
 
 
-def master_record(conn: Connection, kind: str, ident: str) -> dict[str, Any] | None:
+#: a WHERE clause on a master-data table's id column, or None (see store.access.master_visibility_for)
+MasterVisibility = Callable[[ColumnElement[Any]], ColumnElement[bool] | None]
+
+
+def _master_where(stmt: Any, table: Any, visibility: MasterVisibility | None) -> Any:
+    clause = None if visibility is None else visibility(table.c.id)
+    return stmt if clause is None else stmt.where(clause)
+
+
+def master_record(
+    conn: Connection, kind: str, ident: str, visibility: MasterVisibility | None = None
+) -> dict[str, Any] | None:
     table = MASTER_TABLES[kind]
-    row = conn.execute(select(table).where(table.c.id == ident)).mappings().first()
+    stmt = _master_where(select(table).where(table.c.id == ident), table, visibility)
+    row = conn.execute(stmt).mappings().first()
     return None if row is None else dict(row)
 
 
-def master_records(conn: Connection, kind: str, *, after: str | None, limit: int) -> list[dict[str, Any]]:
+def master_records(
+    conn: Connection, kind: str, *, after: str | None, limit: int, visibility: MasterVisibility | None = None
+) -> list[dict[str, Any]]:
     table = MASTER_TABLES[kind]
-    stmt = select(table)
+    stmt = _master_where(select(table), table, visibility)
     if after is not None:
         stmt = stmt.where(table.c.id > after)
     return [dict(r) for r in conn.execute(stmt.order_by(table.c.id).limit(limit)).mappings()]

@@ -48,6 +48,8 @@ subscriptions = Table(
     Column("due_us", BigInteger, nullable=False),
     # consecutive failed attempts of the pending delivery (0: none pending)
     Column("failures", Integer, nullable=False),
+    # JSON of the creator's principal (access.principals): callbacks carry only what it may see
+    Column("principal", Text),
     Index(None, "query_name", "id"),
     Index(None, "due_us"),
 )

@@ -32,6 +32,8 @@ class SubscriptionRow:
     last_notified_us: int | None
     due_us: int
     failures: int
+    # the name of the principal that subscribed (access control): callbacks carry what it may see
+    principal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ def _subscription(row: Any) -> SubscriptionRow:
         last_notified_us=row.last_notified_us,
         due_us=int(row.due_us),
         failures=int(row.failures),
+        principal=row.principal,
     )
 
 
@@ -87,6 +90,7 @@ def insert_subscription(conn: Connection, row: SubscriptionRow) -> None:
             last_notified_us=row.last_notified_us,
             due_us=row.due_us,
             failures=row.failures,
+            principal=row.principal,
         )
     )
 
@@ -98,9 +102,12 @@ def subscription(conn: Connection, query_name: str, sub_id: str) -> Subscription
 
 
 def subscriptions_after(
-    conn: Connection, query_name: str, *, after: str | None, limit: int
+    conn: Connection, query_name: str, *, after: str | None, limit: int, owner: str | None = None
 ) -> list[SubscriptionRow]:
+    """A keyset page of a query's subscriptions (only ``owner``'s when given)."""
     stmt = select(subscriptions).where(subscriptions.c.query_name == query_name)
+    if owner is not None:
+        stmt = stmt.where(subscriptions.c.principal == owner)
     if after is not None:
         stmt = stmt.where(subscriptions.c.id > after)
     rows = conn.execute(stmt.order_by(subscriptions.c.id).limit(limit))

@@ -21,7 +21,7 @@ trail. Services take a connection and never commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
@@ -376,7 +376,19 @@ def _issued(conn: Connection, code: str) -> tuple[str, store.CodeRow, store.Requ
         raise NotFound(
             f"追溯码 {code} 不是本平台发放的", f"trace code {code} was not issued by this platform"
         )
-    return found
+    key, row, request = found
+    return key, in_use(conn, [row])[0], request
+
+
+def in_use(conn: Connection, rows: list[store.CodeRow]) -> list[store.CodeRow]:
+    """The codes as the event store sees them: an issued code that a stored event names is used,
+    from that event's recordTime. Derived at read time, so no capture path (API, records, imports,
+    other platforms' documents) has to remember to mark it, and none can forget to."""
+    fresh = [c.code for c in rows if c.status == CodeStatus.ISSUED]
+    uses = store.first_uses(conn, fresh) if fresh else {}
+    return [
+        replace(c, status=str(CodeStatus.USED), used_us=uses[c.code]) if c.code in uses else c for c in rows
+    ]
 
 
 def code_status(conn: Connection, code: str) -> dict[str, Any]:
@@ -431,4 +443,4 @@ def codes_of_request(
 ) -> tuple[dict[str, Any], list[store.CodeRow]]:
     """A request and a page of its codes in sequence order (for label sheets)."""
     doc = get_request(conn, request_id)
-    return doc, store.codes_of_request(conn, request_id, limit=limit, offset=offset)
+    return doc, in_use(conn, store.codes_of_request(conn, request_id, limit=limit, offset=offset))

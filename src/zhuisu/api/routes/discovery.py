@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
 
 from zhuisu.api.deps import SettingsDep
 
 router = APIRouter(tags=["discovery 发现"])
 
 
-@router.get("/", summary="Top-level resources 顶层资源")
-def root(settings: SettingsDep) -> dict[str, Any]:
+@router.get("/", summary="Top-level resources 顶层资源", response_model=dict[str, Any])
+def root(settings: SettingsDep, request: Request) -> Any:
+    # a browser asking for a page (Accept: text/html) gets the web home page; programs get JSON
+    if "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse("/home", status_code=303)
     return {
         "name": "zhuisu 追溯",
         "role": settings.platform_role.value,

@@ -19,7 +19,9 @@ from urllib.parse import quote, urlencode
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from zhuisu.api.deps import ReadConn, SettingsDep, WriteConn
+from zhuisu.access.principals import Principal
+from zhuisu.access.visibility import master_visibility, viewer_scope, visibility
+from zhuisu.api.deps import Admin, ReadConn, Reader, SettingsDep, WriteConn
 from zhuisu.api.responses import JsonLdResponse, OrjsonResponse
 from zhuisu.capture.formats.epcis_xml_render import render_xml
 from zhuisu.domain import epc
@@ -119,13 +121,15 @@ def run_events(
     request: Request,
     conn: Any,
     settings: Settings,
+    principal: Principal,
     *,
     scope: str,
     fixed: dict[str, list[str]] | None = None,
     query: EventQuery | None = None,
     query_name: str = "SimpleEventQuery",
 ) -> Response:
-    """Parse, run one page, render: the body of every ``…/events`` endpoint."""
+    """Parse, run one page, render: the body of every ``…/events`` endpoint. Only what
+    ``principal`` may see is read (issue 3), and its page tokens are bound to it."""
     size = per_page(request, settings)
     query = query if query is not None else query_from_request(request, fixed)
     page_request = service.PageRequest(
@@ -133,9 +137,9 @@ def run_events(
         request.query_params.get("nextPageToken"),
         token_secret(settings),
         settings.query_page_token_ttl,
-        scope,
+        f"{scope}|{viewer_scope(principal)}",
     )
-    page = service.run_query(conn, query, page_request)
+    page = service.run_query(conn, query, page_request, visibility=visibility(principal))
     return render_page(
         request, page.events, next_token=page.next_token, expires=page.expires, query_name=query_name
     )
@@ -180,81 +184,112 @@ def event_types() -> Response:
 
 
 @router.get("/eventTypes/{event_type}/events", summary="Events of one type 某类型的事件")
-def events_of_type(event_type: str, request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
+def events_of_type(
+    event_type: str, request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader
+) -> Response:
     if event_type not in EVENT_TYPE_CODES:
         raise NotFound(f"没有事件类型 {event_type}", f"no event type {event_type}")
     return run_events(
-        request, conn, settings, scope=f"eventTypes/{event_type}", fixed={"eventType": [event_type]}
+        request,
+        conn,
+        settings,
+        principal,
+        scope=f"eventTypes/{event_type}",
+        fixed={"eventType": [event_type]},
     )
 
 
 @router.get("/epcs", summary="Identifiers 标识符")
-def epcs(request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
+def epcs(request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader) -> Response:
     size = per_page(request, settings)
     found = query_store.identifiers_after(
-        conn, roles=[int(r) for r in IdRole], after=_cursor(request), limit=size + 1
+        conn,
+        roles=[int(r) for r in IdRole],
+        after=_cursor(request),
+        limit=size + 1,
+        visibility=visibility(principal),
     )
     return _collection(found[:size], request, found[size - 1] if len(found) > size else None)
 
 
 @router.get("/epcs/{identifier:path}/events", summary="Events naming an identifier 某标识符的事件")
-def events_of_epc(identifier: str, request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
+def events_of_epc(
+    identifier: str, request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader
+) -> Response:
     # an instance identifier (SGTIN, SSCC …) or a class (GTIN, LGTIN, pattern): every role
     try:
         is_class = epc.is_gs1_key(identifier) and epc.epc_class(identifier) == epc.canonical(identifier)
     except ValueError as exc:
         raise params.bad("epc", str(exc), str(exc)) from exc
     name = "MATCH_anyEPCClass" if is_class or identifier.startswith("urn:epc:idpat:") else "MATCH_anyEPC"
-    return run_events(request, conn, settings, scope=f"epcs/{identifier}", fixed={name: [identifier]})
+    return run_events(
+        request, conn, settings, principal, scope=f"epcs/{identifier}", fixed={name: [identifier]}
+    )
 
 
-def _dimension_list(dimension: str, request: Request, conn: Any, settings: Settings) -> Response:
+def _dimension_list(
+    dimension: str, request: Request, conn: Any, settings: Settings, principal: Principal
+) -> Response:
     size = per_page(request, settings)
-    found = query_store.distinct_values(conn, dimension, after=_cursor(request), limit=size + 1)
+    found = query_store.distinct_values(
+        conn, dimension, after=_cursor(request), limit=size + 1, visibility=visibility(principal)
+    )
     return _collection(found[:size], request, found[size - 1] if len(found) > size else None)
 
 
 @router.get("/bizSteps", summary="Business steps in use 已用的业务步骤")
-def biz_steps(request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
-    return _dimension_list("biz_step", request, conn, settings)
+def biz_steps(request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader) -> Response:
+    return _dimension_list("biz_step", request, conn, settings, principal)
 
 
 @router.get("/bizLocations", summary="Business locations in use 已用的业务地点")
-def biz_locations(request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
-    return _dimension_list("biz_location", request, conn, settings)
+def biz_locations(request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader) -> Response:
+    return _dimension_list("biz_location", request, conn, settings, principal)
 
 
 @router.get("/readPoints", summary="Read points in use 已用的读取点")
-def read_points(request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
-    return _dimension_list("read_point", request, conn, settings)
+def read_points(request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader) -> Response:
+    return _dimension_list("read_point", request, conn, settings, principal)
 
 
 @router.get("/dispositions", summary="Dispositions in use 已用的处置状态")
-def dispositions(request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
-    return _dimension_list("disposition", request, conn, settings)
+def dispositions(request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader) -> Response:
+    return _dimension_list("disposition", request, conn, settings, principal)
 
 
 @router.get("/bizSteps/{value:path}/events", summary="Events of a business step 某业务步骤的事件")
-def events_of_biz_step(value: str, request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
-    return run_events(request, conn, settings, scope=f"bizSteps/{value}", fixed={"EQ_bizStep": [value]})
+def events_of_biz_step(
+    value: str, request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader
+) -> Response:
+    return run_events(
+        request, conn, settings, principal, scope=f"bizSteps/{value}", fixed={"EQ_bizStep": [value]}
+    )
 
 
 @router.get("/bizLocations/{value:path}/events", summary="Events at a business location 某业务地点的事件")
-def events_of_biz_location(value: str, request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
+def events_of_biz_location(
+    value: str, request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader
+) -> Response:
     return run_events(
-        request, conn, settings, scope=f"bizLocations/{value}", fixed={"EQ_bizLocation": [value]}
+        request, conn, settings, principal, scope=f"bizLocations/{value}", fixed={"EQ_bizLocation": [value]}
     )
 
 
 @router.get("/readPoints/{value:path}/events", summary="Events at a read point 某读取点的事件")
-def events_of_read_point(value: str, request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
-    return run_events(request, conn, settings, scope=f"readPoints/{value}", fixed={"EQ_readPoint": [value]})
+def events_of_read_point(
+    value: str, request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader
+) -> Response:
+    return run_events(
+        request, conn, settings, principal, scope=f"readPoints/{value}", fixed={"EQ_readPoint": [value]}
+    )
 
 
 @router.get("/dispositions/{value:path}/events", summary="Events with a disposition 某处置状态的事件")
-def events_of_disposition(value: str, request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
+def events_of_disposition(
+    value: str, request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader
+) -> Response:
     return run_events(
-        request, conn, settings, scope=f"dispositions/{value}", fixed={"EQ_disposition": [value]}
+        request, conn, settings, principal, scope=f"dispositions/{value}", fixed={"EQ_disposition": [value]}
     )
 
 
@@ -304,13 +339,15 @@ def release_token(token: str) -> Response:
 
 
 @router.post("/queries", status_code=201, summary="Create a named query 创建命名查询")
-async def create_query(request: Request, conn: WriteConn) -> Response:
+async def create_query(request: Request, conn: WriteConn, principal: Reader) -> Response:
+    del principal  # any principal with credentials may name a query; running it applies its own view
     name = named.create_query(conn, await _json_body(request))
     return Response(status_code=201, headers={"Location": f"/queries/{quote(name, safe='')}"})
 
 
 @router.get("/queries", summary="Named queries 命名查询列表")
-def list_queries(request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
+def list_queries(request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader) -> Response:
+    del principal
     found, after = named.list_queries(conn, after=_cursor(request), limit=per_page(request, settings))
     headers = {}
     if after is not None:
@@ -319,18 +356,22 @@ def list_queries(request: Request, conn: ReadConn, settings: SettingsDep) -> Res
 
 
 @router.get("/queries/{name}", summary="A named query 命名查询定义")
-def get_query(name: str, conn: ReadConn) -> Response:
+def get_query(name: str, conn: ReadConn, principal: Reader) -> Response:
+    del principal
     return OrjsonResponse(named.get_query(conn, name))
 
 
 @router.delete("/queries/{name}", status_code=204, summary="Delete a named query 删除命名查询")
-def delete_query(name: str, conn: WriteConn) -> Response:
+def delete_query(name: str, conn: WriteConn, principal: Admin) -> Response:
+    del principal  # a named query is shared (and its subscriptions with it): only an admin deletes
     named.delete_query(conn, name)
     return Response(status_code=204)
 
 
 @router.get("/queries/{name}/events", summary="Run a named query 执行命名查询")
-def run_named(name: str, request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
+def run_named(
+    name: str, request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader
+) -> Response:
     extra = [k for k in request.query_params if k not in _PAGING]
     if extra:
         raise params.bad(
@@ -339,7 +380,9 @@ def run_named(name: str, request: Request, conn: ReadConn, settings: SettingsDep
             "a named query takes only perPage and nextPageToken",
         )
     query = named.query_of(conn, name)
-    return run_events(request, conn, settings, scope=f"queries/{name}", query=query, query_name=name)
+    return run_events(
+        request, conn, settings, principal, scope=f"queries/{name}", query=query, query_name=name
+    )
 
 
 async def _json_body(request: Request) -> Any:
@@ -357,15 +400,22 @@ _MASTER_KINDS = {"locations": "location", "parties": "party"}
 
 
 @router.post("/masterdata/{kind}", summary="Capture location or party master data 采集地点/主体主数据")
-async def capture_master(kind: str, request: Request, conn: WriteConn) -> Response:
+async def capture_master(kind: str, request: Request, conn: WriteConn, principal: Admin) -> Response:
+    del principal  # master data describes every subject's places: kept by the platform admin
     stored = masterdata.capture_master_data(conn, _master_kind(kind), await _json_body(request))
     return OrjsonResponse({"stored": stored})
 
 
 @router.get("/masterdata/{kind}", summary="Location or party master data 地点/主体主数据列表")
-def list_master(kind: str, request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
+def list_master(
+    kind: str, request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader
+) -> Response:
     found, after = masterdata.list_master_data(
-        conn, _master_kind(kind), after=_cursor(request), limit=per_page(request, settings)
+        conn,
+        _master_kind(kind),
+        after=_cursor(request),
+        limit=per_page(request, settings),
+        visibility=master_visibility(principal),
     )
     headers = {}
     if after is not None:
@@ -374,8 +424,11 @@ def list_master(kind: str, request: Request, conn: ReadConn, settings: SettingsD
 
 
 @router.get("/masterdata/{kind}/{ident:path}", summary="One master data record 单条主数据")
-def get_master(kind: str, ident: str, conn: ReadConn) -> Response:
-    return OrjsonResponse(masterdata.get_master_data(conn, _master_kind(kind), ident))
+def get_master(kind: str, ident: str, conn: ReadConn, principal: Reader) -> Response:
+    found = masterdata.get_master_data(
+        conn, _master_kind(kind), ident, visibility=master_visibility(principal)
+    )
+    return OrjsonResponse(found)
 
 
 def _master_kind(kind: str) -> str:

@@ -7,9 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from zhuisu.api.deps import ReadConn, SettingsDep, WriteConn
+from zhuisu.access.visibility import visibility
+from zhuisu.api.deps import ReadConn, Reader, SettingsDep, Supervisor, WriteConn
 from zhuisu.chain.checks import CheckOptions, list_findings, now_us, parse_time, run_checks
 from zhuisu.chain.recall import MAX_IDENTIFIERS, recall_scope
+from zhuisu.store.access import visible_event_ids
 
 router = APIRouter(tags=["integrity 完整性 / recall 召回"])
 
@@ -17,24 +19,32 @@ router = APIRouter(tags=["integrity 完整性 / recall 召回"])
 @router.get("/findings", summary="Integrity findings of the trace chain 链条完整性问题")
 def get_findings(
     conn: ReadConn,
+    principal: Reader,
     kind: Annotated[str | None, Query(description="A kind or a family: chain_break, quantity …")] = None,
     identifier: Annotated[str | None, Query(description="A lot, trace code, voucher or eventID")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> dict[str, Any]:
     findings = list_findings(conn, kind=kind, identifier=identifier, limit=limit)
-    return {"findings": [f.to_json() for f in findings]}
+    # a finding is shown only when the reader may see every event it names (issue 3)
+    shown = visible_event_ids(conn, {e for f in findings for e in f.event_ids}, visibility(principal))
+    return {"findings": [f.to_json() for f in findings if set(f.event_ids) <= shown]}
 
 
 @router.post("/checks/run", summary="Run the integrity checks over a time window 运行完整性检查")
 def post_checks_run(
     conn: WriteConn,
+    principal: Supervisor,
     settings: SettingsDep,
     since: Annotated[str, Query(description="ISO 8601 start of the window (eventTime)")],
     until: Annotated[str | None, Query(description="ISO 8601 end of the window (default: now)")] = None,
 ) -> dict[str, Any]:
     options = CheckOptions(
-        settings.chain_receipt_hours, settings.chain_clock_skew_minutes, settings.chain_same_time_minutes
+        settings.chain_receipt_hours,
+        settings.chain_clock_skew_minutes,
+        settings.chain_same_time_minutes,
+        settings.chain_travel_kmh,
     )
+    del principal
     now = now_us()
     end = parse_time(until) if until else now
     return run_checks(conn, since_us=parse_time(since), until_us=end, now_us=now, options=options).to_json()
@@ -47,8 +57,10 @@ class RecallRequest(BaseModel):
 
 
 @router.post("/recall/scope", summary="Recall scope: affected lots and holders 召回范围")
-def post_recall_scope(body: RecallRequest, conn: ReadConn) -> dict[str, Any]:
-    """Every downstream lot / item and every holder with what it received, sold on and still holds."""
+def post_recall_scope(body: RecallRequest, conn: ReadConn, principal: Supervisor) -> dict[str, Any]:
+    """Every downstream lot / item and every holder with what it received, sold on and still holds.
+    Admins and regulators only: a recall crosses enterprises by nature."""
+    del principal
     since = parse_time(body.since) if body.since else None
     until = parse_time(body.until) if body.until else None
     return recall_scope(conn, body.identifiers, since_us=since, until_us=until).to_json()

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from zhuisu.api.deps import ReadConn, SettingsDep, WriteConn, read_body
+from zhuisu.access.capture_rights import authorize_stored, require_capture_role
+from zhuisu.api.deps import PrincipalDep, ReadConn, SettingsDep, Supervisor, WriteConn, read_body
 from zhuisu.capture import records as service
 from zhuisu.capture.imports import XLSX_MEDIA_TYPE
 from zhuisu.errors import PayloadTooLarge, ValidationFailed
@@ -45,10 +46,13 @@ async def post_records(
     settings: SettingsDep,
     conn: WriteConn,
     response: Response,
+    principal: PrincipalDep,
     keep_good_rows: KeepGood = False,
 ) -> dict[str, Any]:
+    require_capture_role(principal)
     payload = _json(await read_body(request, settings.capture_file_size_limit))
     result = service.submit(conn, payload, keep_good=keep_good_rows)
+    authorize_stored(conn, principal, _created(result))
     response.status_code = 201 if result.inserted else 200
     return result.as_dict()
 
@@ -58,10 +62,12 @@ async def import_records(
     settings: SettingsDep,
     conn: WriteConn,
     response: Response,
+    principal: PrincipalDep,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 / GBK) or .xlsx")],
     step: Annotated[str | None, Form(description="Template step, e.g. pork.wholesale.entry")] = None,
     keep_good_rows: KeepGood = False,
 ) -> dict[str, Any]:
+    require_capture_role(principal)
     data = await file.read(settings.capture_file_size_limit + 1)
     if len(data) > settings.capture_file_size_limit:
         raise PayloadTooLarge(
@@ -69,8 +75,14 @@ async def import_records(
             f"the file is over the limit of {settings.capture_file_size_limit} bytes",
         )
     result = service.import_file(conn, data, filename=file.filename, step=step, keep_good=keep_good_rows)
+    authorize_stored(conn, principal, _created(result))
     response.status_code = 201 if result.inserted else 200
     return result.as_dict()
+
+
+def _created(result: service.RecordsResult) -> list[tuple[int, str]]:
+    """(record index, eventID) of the events this request stored (checked by access control)."""
+    return [(r.index, r.event_id) for r in result.records if r.status == "created" and r.event_id]
 
 
 class CatalogItem(BaseModel):
@@ -88,7 +100,8 @@ class CatalogBody(BaseModel):
 
 
 @router.post("/catalogs/{kind}", summary="Publish a trace catalog version 发布追溯产品目录", status_code=201)
-def publish_catalog(kind: str, body: CatalogBody, conn: WriteConn) -> dict[str, Any]:
+def publish_catalog(kind: str, body: CatalogBody, conn: WriteConn, principal: Supervisor) -> dict[str, Any]:
+    del principal  # catalogs are published by the authorities (admin or regulator)
     data = service.CatalogInput(
         kind, body.region, body.title, [i.model_dump() for i in body.items], body.published_by
     )

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
-from zhuisu.api.deps import ReadConn, SettingsDep, WriteConn
+from zhuisu.access.principals import Principal, Role
+from zhuisu.api.deps import ReadConn, Reader, SettingsDep, WriteConn
 from zhuisu.api.responses import OrjsonResponse
 from zhuisu.api.routes.query import _cursor, _json_body, _next_link, per_page
 from zhuisu.query import documents, params, subscriptions
@@ -93,6 +94,11 @@ _CREATE_BODY: dict[str, Any] = {
 }
 
 
+def _owner(principal: Principal) -> str | None:
+    """Whose subscriptions a principal may see and manage: its own; an admin's: all (None)."""
+    return None if principal.role is Role.ADMIN else principal.name
+
+
 def _b64(value: str) -> str:
     return base64.urlsafe_b64encode(value.encode()).decode()
 
@@ -104,11 +110,11 @@ def _b64(value: str) -> str:
     openapi_extra=_CREATE_BODY,
     responses={201: _json(_SUBSCRIPTION, "Subscribed 已订阅")},
 )
-async def create_subscription(name: str, request: Request, conn: WriteConn) -> Response:
+async def create_subscription(name: str, request: Request, conn: WriteConn, principal: Reader) -> Response:
     fmt = documents.epc_format(request.headers.get("GS1-EPC-Format"))
     body = await _json_body(request)
     created = subscriptions.create_subscription(
-        conn, name, body, epc_format=fmt, now_us=time.time_ns() // 1000
+        conn, name, body, epc_format=fmt, now_us=time.time_ns() // 1000, principal=principal.name
     )
     location = f"/queries/{quote(name, safe='')}/subscriptions/{created['subscriptionID']}"
     return OrjsonResponse(created, status_code=201, headers={"Location": location})
@@ -119,9 +125,11 @@ async def create_subscription(name: str, request: Request, conn: WriteConn) -> R
     summary="Subscriptions of a named query 命名查询的订阅",
     responses={200: _json({"type": "array", "items": _SUBSCRIPTION}, "Subscriptions 订阅")},
 )
-def list_subscriptions(name: str, request: Request, conn: ReadConn, settings: SettingsDep) -> Response:
+def list_subscriptions(
+    name: str, request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader
+) -> Response:
     found, after = subscriptions.list_subscriptions(
-        conn, name, after=_cursor(request), limit=per_page(request, settings)
+        conn, name, after=_cursor(request), limit=per_page(request, settings), owner=_owner(principal)
     )
     headers = {} if after is None else {"Link": _next_link(request, _b64(after))}
     return OrjsonResponse(found, headers=headers)
@@ -132,13 +140,13 @@ def list_subscriptions(name: str, request: Request, conn: ReadConn, settings: Se
     summary="A subscription 订阅",
     responses={200: _json(_SUBSCRIPTION, "The subscription 订阅")},
 )
-def get_subscription(name: str, sub_id: str, conn: ReadConn) -> Response:
-    return OrjsonResponse(subscriptions.get_subscription(conn, name, sub_id))
+def get_subscription(name: str, sub_id: str, conn: ReadConn, principal: Reader) -> Response:
+    return OrjsonResponse(subscriptions.get_subscription(conn, name, sub_id, owner=_owner(principal)))
 
 
 @router.delete("/queries/{name}/subscriptions/{sub_id}", status_code=204, summary="Unsubscribe 取消订阅")
-def delete_subscription(name: str, sub_id: str, conn: WriteConn) -> Response:
-    subscriptions.delete_subscription(conn, name, sub_id)
+def delete_subscription(name: str, sub_id: str, conn: WriteConn, principal: Reader) -> Response:
+    subscriptions.delete_subscription(conn, name, sub_id, owner=_owner(principal))
     return Response(status_code=204)
 
 
@@ -148,7 +156,7 @@ def delete_subscription(name: str, sub_id: str, conn: WriteConn) -> Response:
     responses={200: _json({"type": "array", "items": _DELIVERY}, "Attempts, newest first 推送记录")},
 )
 def list_deliveries(
-    name: str, sub_id: str, request: Request, conn: ReadConn, settings: SettingsDep
+    name: str, sub_id: str, request: Request, conn: ReadConn, settings: SettingsDep, principal: Reader
 ) -> Response:
     cursor = _cursor(request)
     found, before = subscriptions.list_deliveries(
@@ -157,6 +165,7 @@ def list_deliveries(
         sub_id,
         before=_log_cursor(cursor),
         limit=per_page(request, settings),
+        owner=_owner(principal),
     )
     headers = {} if before is None else {"Link": _next_link(request, _b64(str(before)))}
     return OrjsonResponse(found, headers=headers)

@@ -1,0 +1,165 @@
+"""What the public consumer page of a trace code shows (来源可查: scanned from a label's QR code).
+
+``consumer_trace`` reads the code's issuance (product, issuer, voided or not) and traces it back
+(chain.service.trace), then names each step in the words of its template (``zs:template`` of the
+stored record, else the CBV bizStep), with the place (node code and its GB/T 2260 region) and the
+responsible subject's filed name. Only published facts appear: no quantities, prices or eventIDs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection
+
+from zhuisu.chain.service import Direction, TraceResult, trace
+from zhuisu.domain.templates import STEPS
+from zhuisu.errors import NotFound
+from zhuisu.query.service import get_event
+from zhuisu.subjects import issuance
+from zhuisu.subjects import service as subjects
+from zhuisu.subjects.codes import check_code
+from zhuisu.subjects.identity import region_name
+from zhuisu.web.names import CODE_SCHEMES, biz_step_name
+
+ZS = "https://zhuisu.cn/epcis/"
+NODE_PREFIX = "https://zhuisu.cn/id/node/"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineStep:
+    time: str
+    step_zh: str
+    step_en: str
+    place: str | None
+    region: str | None
+    subject_key: str | None
+    subject_name: str | None
+    certificates: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True)
+class ConsumerTrace:
+    code: str
+    scheme: str
+    product: str | None = None
+    origin: str | None = None
+    status: str | None = None  # issuance status: issued / used / voided (None: not issued here)
+    voided_at: str | None = None
+    void_reason: str | None = None
+    issuer_key: str | None = None
+    issuer_name: str | None = None
+    steps: list[TimelineStep] = field(default_factory=list)
+
+    @property
+    def voided(self) -> bool:
+        return self.status == "voided"
+
+
+def _extensions(doc: dict[str, Any], namespaces: dict[str, str]) -> dict[str, Any]:
+    """The zhuisu extension fields of an event document, by local name."""
+    prefixes = [p for p, uri in namespaces.items() if uri == ZS] or ["zs"]
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        prefix, sep, local = key.partition(":")
+        if sep and prefix in prefixes:
+            out[local] = value
+        elif key.startswith("{" + ZS + "}"):
+            out[key[len(ZS) + 2 :]] = value
+    return out
+
+
+def event_extensions(conn: Connection, result: TraceResult) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for step in result.steps:
+        if step.opaque is not None or not step.event_id:
+            continue  # a hop the reader may not see: no document to read
+        stored = [e for e in get_event(conn, step.event_id) if not e.error_declared] or get_event(
+            conn, step.event_id
+        )
+        namespaces = orjson.loads(stored[0].namespaces) if stored[0].namespaces else {}
+        out[step.event_id] = _extensions(orjson.loads(stored[0].doc), namespaces)
+    return out
+
+
+class SubjectNames:
+    """Filed names of subjects, looked up once each."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.cache: dict[str, str | None] = {}
+
+    def __call__(self, key: str | None) -> str | None:
+        if not key:
+            return None
+        if key not in self.cache:
+            try:
+                self.cache[key] = str(subjects.get_subject(self.conn, key)["name"])
+            except NotFound:
+                self.cache[key] = None
+        return self.cache[key]
+
+
+CERTIFICATES = (
+    ("quarantineCertNo", "检疫合格证号"),
+    ("originQuarantineCertNo", "产地检疫证号"),
+    ("meatInspectionCertNo", "肉品品质检验合格证号"),
+    ("testResult", "检测结果"),
+)
+
+
+def _place(step_place: str | None, ext: dict[str, Any]) -> tuple[str | None, str | None]:
+    node = str(ext.get("nodeCode") or "") or (
+        step_place.removeprefix(NODE_PREFIX) if step_place and step_place.startswith(NODE_PREFIX) else ""
+    )
+    if node:
+        return node, region_name(node[:6]) if node[:6].isdigit() else None
+    return step_place, None
+
+
+def consumer_trace(conn: Connection, code: str) -> ConsumerTrace:
+    """The public view of a trace code; ValidationFailed if malformed, NotFound if nobody knows it."""
+    found = check_code(code)
+    view = ConsumerTrace(found.canonical, CODE_SCHEMES.get(found.scheme, found.scheme))
+    try:
+        issued: dict[str, Any] | None = issuance.code_status(conn, found.canonical)
+    except NotFound:
+        issued = None
+    try:
+        result: TraceResult | None = trace(conn, found.canonical, direction=Direction.BACK)
+    except NotFound:
+        result = None
+    if issued is None and result is None:
+        raise NotFound(
+            f"没有查到追溯码 {found.canonical} 的记录", f"no record of the trace code {found.canonical}"
+        )
+    names = SubjectNames(conn)
+    if issued is not None:
+        view.product, view.status = issued["product_name"], issued["status"]
+        view.voided_at, view.void_reason = issued["voided_at"], issued["void_reason"]
+        view.issuer_key, view.issuer_name = issued["subject"], names(issued["subject"])
+    if result is not None:
+        docs = event_extensions(conn, result)
+        for step in result.steps:
+            ext = docs[step.event_id]
+            template = STEPS.get(str(ext.get("template") or ""))
+            place, region = _place(step.biz_location or step.read_point, ext)
+            view.product = view.product or ext.get("productName")
+            origin = str(ext.get("origin") or ext.get("originPlace") or "")
+            if origin and view.origin is None:
+                view.origin = region_name(origin) or origin
+            view.steps.append(
+                TimelineStep(
+                    step.event_time,
+                    template.zh if template else biz_step_name(step.biz_step),
+                    template.en if template else (step.biz_step or ""),
+                    place,
+                    region,
+                    step.subject,
+                    names(step.subject),
+                    tuple((zh, str(ext[key])) for key, zh in CERTIFICATES if ext.get(key)),
+                )
+            )
+    return view
