@@ -28,11 +28,15 @@ def _backends() -> list[object]:
 
 
 def _postgres_engine(worker: str) -> Iterator[Engine]:
+    yield from postgres_database(f"zhuisu_test_{os.getpid()}_{worker}")
+
+
+def postgres_database(name: str) -> Iterator[Engine]:
+    """A fresh, empty PostgreSQL database ``name`` on the test server, dropped afterwards."""
     assert POSTGRES_URL is not None
     url = make_url(POSTGRES_URL)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    name = f"zhuisu_test_{os.getpid()}_{worker}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

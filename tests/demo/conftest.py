@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine
 
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, postgres_database
 from zhuisu.demo.builder import BuildOptions, build
 from zhuisu.demo.scale import scale_for
 from zhuisu.store import migrate
@@ -36,25 +36,6 @@ def _backends() -> list[object]:
     return ["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, *marks])]
 
 
-def _postgres(name: str) -> Iterator[Engine]:
-    assert POSTGRES_URL is not None
-    url = make_url(POSTGRES_URL)
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session", params=_backends())
 def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """The small city (seed 2026), built through the services into a fresh database."""
@@ -68,7 +49,7 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         engine.dispose()
         return
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    for engine in _postgres(f"zhuisu_demo_{os.getpid()}_{worker}"):
+    for engine in postgres_database(f"zhuisu_demo_{os.getpid()}_{worker}"):
         migrate.upgrade(engine)
         result = build(engine, options)
         yield Demo(engine, result.manifest, result.event_ids, folder / "zhuisu.demo.json")

@@ -57,6 +57,6 @@ def test_what_make_demo_shows(demo: Demo, tmp_path: Path) -> None:
             page.click("button[type=submit].btn-primary")
             expect(page).to_have_url(f"{url}/chain/{code}")
             expect(page.locator("text=时间线")).to_be_visible()
-            page.screenshot(path=shots / "demo-chain.png", full_page=True)
+            page.screenshot(path=shots / "demo-chain.png")  # the first screen: the page is long
         finally:
             browser.close()

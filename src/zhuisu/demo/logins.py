@@ -24,7 +24,7 @@ def password(seed: int, username: str) -> str:
 
 
 def create_logins(conn: Connection, seed: int, city: City) -> dict[str, Any]:
-    """Create the accounts; if accounts are not available yet, say so in the result."""
+    """Create the accounts; if one cannot be made (a name taken, say), say so in the result."""
     market, sh = city.of("wet_market")[0], city.of("slaughterhouse")[0]
     plan = [
         ("demo-admin", Role.ADMIN, (), (), "演示管理员"),
@@ -34,7 +34,7 @@ def create_logins(conn: Connection, seed: int, city: City) -> dict[str, Any]:
     ]
     accounts = []
     try:
-        with conn.begin_nested():  # a half-implemented account store leaves nothing behind
+        with conn.begin_nested():  # all four or none
             for username, role, keys, regions, display in plan:
                 secret = password(seed, username)
                 create_account(
@@ -55,12 +55,6 @@ def create_logins(conn: Connection, seed: int, city: City) -> dict[str, Any]:
                         "regions": list(regions),
                     }
                 )
-    except NotImplementedError:
-        return {
-            "available": False,
-            "accounts": [],
-            "reason": "账户功能尚未实现 / accounts are not implemented yet (zhuisu.access.accounts)",
-        }
     except ZhuisuError as exc:  # the city is built: a login that cannot be made is said, not fatal
         return {"available": False, "accounts": [], "reason": exc.message}
     return {"available": True, "accounts": accounts}

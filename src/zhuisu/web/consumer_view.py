@@ -8,7 +8,7 @@ responsible subject's filed name. Only published facts appear: no quantities, pr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -38,6 +38,8 @@ class TimelineStep:
     subject_key: str | None
     subject_name: str | None
     certificates: tuple[tuple[str, str], ...] = ()
+    count: int = 1  # records of the same step at the same place by the same subject, shown as one
+    last_time: str | None = None
 
 
 @dataclass(slots=True)
@@ -162,4 +164,21 @@ def consumer_trace(conn: Connection, code: str) -> ConsumerTrace:
                     tuple((zh, str(ext[key])) for key, zh in CERTIFICATES if ext.get(key)),
                 )
             )
+        view.steps = grouped(view.steps)
     return view
+
+
+def grouped(steps: list[TimelineStep]) -> list[TimelineStep]:
+    """One line per step, place and subject, in the order each first happened: a stall that sold
+    from the same code a hundred times is one 零售 line "×100", not a hundred — a consumer wants
+    the road the product came by, not every sale beside theirs."""
+    out: dict[tuple[str, str | None, str | None], TimelineStep] = {}
+    for step in steps:
+        key = (step.step_zh, step.place, step.subject_key)
+        first = out.get(key)
+        if first is None:
+            out[key] = step
+            continue
+        certificates = tuple(dict.fromkeys(first.certificates + step.certificates))
+        out[key] = replace(first, count=first.count + 1, last_time=step.time, certificates=certificates)
+    return list(out.values())
