@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from typing import Any
 
@@ -10,6 +11,8 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, func, select
 
+from zhuisu.bench.imports import STEP as BENCH_STEP
+from zhuisu.bench.imports import VARIETIES, wholesale_csv
 from zhuisu.capture import records
 from zhuisu.capture.imports import header_of, read_table
 from zhuisu.domain.templates import STEPS
@@ -163,3 +166,115 @@ def test_unreadable_files() -> None:
         read_table(b"")
     with pytest.raises(ValidationFailed):
         read_table(b"PK\x03\x04 not really a workbook", "x.xlsx")
+
+
+# ---- golden: what fixed inputs become, computed by the record path before it was made faster ----
+# (the event hash is the event's content: same IDs = same events, same problems = same messages)
+
+GOLDEN_SPELLED_DIGEST = "e30131d9fc278593bfc4459cd8ae3d3459f049f9c8b981a51acfaaf2beb6d5a1"
+GOLDEN_SPELLED_QUALITY = [67, 100, 100, 100, 50, 100, 100, 100, 100, 100, 100, 100, 67, 100, 100, 100, 0]
+GOLDEN_SPELLED_QUALITY += [100, 100, 100, 80, 100, 100, 100, 83, 100, 100, 100, 80, 100, 100, 100, 50]
+GOLDEN_SPELLED_QUALITY += [100, 100, 100, 75, 100, 100]
+GOLDEN_BENCH_IDS = [
+    "ni:///sha-256;0bbc89f2453e3ea3a3aab0accff36ad5c8b542b69761cee33bc690aef91f0dc4?ver=CBV2.0",
+    "ni:///sha-256;4f5e054ac4670bfd69dd3f9fd757bd1cd390f48ba40328a74feafba2d88b58a1?ver=CBV2.0",
+    "ni:///sha-256;52061d91fa7782a2ee7f4187db0eab8fbb90c8c969a8b0036921d87a2a0902ab?ver=CBV2.0",
+    "ni:///sha-256;273aadd92fcbb44b56d5df665db3705f543781c1b41290d63b6c6ff90dabb5a2?ver=CBV2.0",
+]
+GOLDEN_KEPT = [
+    (2, "ni:///sha-256;413478378b6e88ca517ab1f7fa42ec1afade68e6acb7e9a0ef47a403a841b973?ver=CBV2.0"),
+    (4, "ni:///sha-256;142288237ef6a595a2d2e993d1c8a4ee732592cce61a351f5f05a103480752ee?ver=CBV2.0"),
+    (7, "ni:///sha-256;ab491f3f83d5c19678ebe6b55dfd096f09c4c1a3f23baf8109e2c843b3c26c00?ver=CBV2.0"),
+]
+GOLDEN_PROBLEMS = [
+    (
+        3,
+        "品种",
+        "record.missing_field",
+        "缺少必填字段「品种」(product_name)",
+        "required field product_name (品种) is missing",
+    ),
+    (
+        5,
+        "重量",
+        "record.invalid_number",
+        "字段「重量」应为非负数,收到「-3」",
+        "field weight_kg (重量): expected a non-negative number, got '-3'",
+    ),
+    (
+        6,
+        "追溯码",
+        "record.invalid_code",
+        "字段「追溯码」的编码 3101010010001000010 无效:无法识别长度为 19 的编码"
+        "(已知长度:8, 9, 12, 13, 14, 18, 20, 21, 22)",
+        "field trace_code (追溯码): invalid code 3101010010001000010: no scheme has codes of length 19 "
+        "(known lengths: 8, 9, 12, 13, 14, 18, 20, 21, 22)",
+    ),
+]
+
+
+def spelled_records() -> list[dict[str, Any]]:
+    """One record per step, field names spelled as key, Chinese (with * and full-width brackets)
+    or alias in turn, every fourth without its first optional field."""
+    out: list[dict[str, Any]] = []
+    # the templates the golden values were computed over (templates added later must not move them)
+    golden = {"pork", "veg", "elevator", "cylinder", "hazchem", "drug", "rare_earth"}
+    for i, (step_id, step) in enumerate(s for s in sorted(STEPS.items()) if s[1].template in golden):
+        record: dict[str, Any] = {"环节" if i % 2 else "step": step_id}
+        optional = [sf.field.key for sf in step.fields if not sf.required]
+        for sf in step.fields:
+            spec = sf.field
+            if i % 4 == 0 and optional and spec.key == optional[0]:
+                continue
+            zh = f"*{spec.zh} ".replace("(", "（").replace(")", "）")
+            record[(spec.key, zh, (spec.aliases or (spec.en,))[0])[i % 3]] = spec.example
+        out.append(record)
+    return out
+
+
+def test_records_become_the_golden_events(engine: Engine) -> None:
+    with engine.begin() as conn:
+        spelled = records.submit(conn, spelled_records())
+    ids = [r.event_id or "" for r in spelled.records]
+    assert hashlib.sha256("\n".join(ids).encode()).hexdigest() == GOLDEN_SPELLED_DIGEST
+    assert [r.quality for r in spelled.records] == GOLDEN_SPELLED_QUALITY
+    with engine.begin() as conn:
+        again = records.submit(conn, spelled_records())
+    assert (again.inserted, again.duplicates) == (0, len(ids))
+    assert [r.event_id for r in again.records] == ids
+
+
+def test_bench_file_becomes_the_golden_events(engine: Engine) -> None:
+    with engine.begin() as conn:
+        result = records.import_file(conn, wholesale_csv(4), filename="e.csv", step=BENCH_STEP)
+    assert result.event_ids == GOLDEN_BENCH_IDS
+    assert [r.event_id for r in result.records] == GOLDEN_BENCH_IDS
+    with engine.begin() as conn:
+        again = records.import_file(conn, wholesale_csv(4), filename="e.csv", step=BENCH_STEP)
+    assert (again.inserted, again.duplicates) == (0, 4)
+    assert [r.event_id for r in again.records] == GOLDEN_BENCH_IDS
+
+
+def bad_bench_file() -> bytes:
+    """Six rows: row 3 without 品种, row 5 a negative weight, row 6 a 19-digit trace code."""
+    lines = wholesale_csv(6, start=100).decode("utf-8").split("\r\n")
+    lines[2] = ",".join("" if c in VARIETIES else c for c in lines[2].split(","))
+    cells = lines[4].split(",")
+    cells[6] = "-3"
+    lines[4] = ",".join(cells)
+    cells = lines[5].split(",")
+    cells[0] = cells[0][:-1]
+    lines[5] = ",".join(cells)
+    return "\r\n".join(lines).encode("utf-8")
+
+
+def test_bad_rows_give_the_golden_problems_and_keep_the_good(engine: Engine) -> None:
+    with engine.begin() as conn:
+        result = records.import_file(
+            conn, bad_bench_file(), filename="b.csv", step=BENCH_STEP, keep_good=True
+        )
+    assert [(p.index, p.path, p.code, p.message_zh, p.message_en) for p in result.problems] == GOLDEN_PROBLEMS
+    assert [(r.index, r.event_id) for r in result.records if r.status == "created"] == GOLDEN_KEPT
+    assert [r.index for r in result.records if r.status == "rejected"] == [3, 5, 6]
+    assert (result.inserted, result.rejected) == (3, 3)
+    assert {r.quality for r in result.records} == {17}

@@ -7,6 +7,7 @@ import pytest
 from zhuisu.domain.event_model import TRACE_FIELDS
 from zhuisu.domain.templates import (
     CATEGORIES,
+    NOT_TEMPLATED,
     STEPS,
     TEMPLATES,
     Step,
@@ -139,3 +140,45 @@ def test_steps_map_to_epcis() -> None:
         assert s.event_type == "ObjectEvent"
         assert sum(1 for sf in s.fields if sf.field.target is Target.WHAT) == 1
         assert s.biz_step.isidentifier() or s.biz_step.startswith("https://zhuisu.cn/epcis/bizstep/")
+
+
+def test_every_subclass_is_templated_or_said_not_to_be() -> None:
+    templated = {(t.category, t.subclass) for t in TEMPLATES.values()}
+    every = {(c.id, s) for c in CATEGORIES for s in c.subclasses}
+    assert templated.isdisjoint(NOT_TEMPLATED)
+    # the drug template (化学药) covers vaccines too: its bill 322 疫苗接种 is a step of it
+    assert every - templated - set(NOT_TEMPLATED) == {("drugs", "疫苗")}
+    assert {c.id for c in CATEGORIES if c.templates} == {c.id for c in CATEGORIES}
+
+
+def test_food_agri_input_and_jewellery_steps() -> None:
+    for food in ("dairy", "infant_formula", "edible_oil", "liquor"):
+        assert [s.zh for s in TEMPLATES[food].steps] == ["原料进货", "生产", "出厂销售", "经销商进货", "零售"]
+    assert [s.zh for s in TEMPLATES["imported_food"].steps] == [
+        "入境检验检疫",
+        "进口商销售",
+        "经销商进货",
+        "零售",
+    ]
+    assert [s.zh for s in TEMPLATES["jewellery"].steps] == ["生产", "检验鉴定", "批发", "零售"]
+    licences = {
+        "pesticide": {"农药登记证号", "农药生产许可证号"},
+        "fertiliser": {"肥料登记证号"},
+        "seed": {"品种审定编号", "种子生产经营许可证号"},
+        "vet_drug": {"兽药产品批准文号", "兽药生产许可证号"},
+        "feed": {"饲料生产许可证号"},
+    }
+    for template, names in licences.items():
+        production = STEPS[f"{template}.production"]
+        found = {f.zh for f in production.required if f.key in ("registration_no", "licence_no")}
+        assert found == names, template
+    # only restricted pesticides are a real-name sale (实名购买): the buyer's ID type is required there
+    assert [t for t in licences if any(f.key == "buyer_id_type" for f in STEPS[f"{t}.sale"].required)] == [
+        "pesticide"
+    ]
+    assert (
+        STEPS["dairy.production"].code_role == "issued"
+        and STEPS["dairy.material_receipt"].code_role == "voucher"
+    )
+    voucher = STEPS["dairy.production"].field("trace_voucher")
+    assert voucher is not None and voucher.multiple and voucher.extension == "traceVoucher"

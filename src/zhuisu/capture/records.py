@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from zhuisu.capture import imports
 from zhuisu.capture.document import Format, ParsedDocument
 from zhuisu.capture.formats.records import NAMESPACES, to_event
-from zhuisu.capture.service import ErrorBehaviour, capture, hash_events, now_us
+from zhuisu.capture.service import ErrorBehaviour, capture, now_us
 from zhuisu.domain.problem import Problem
 from zhuisu.domain.templates import CATALOG_KINDS, CATEGORY_BY_ID, STEPS, check_record
 from zhuisu.errors import NotFound, ValidationFailed
@@ -169,7 +169,6 @@ def _capture(
         namespaces=dict(NAMESPACES),
         event_paths=[f"$[{o.index}]" for o in owners],
     )
-    ids = [digest for _, _, digest, _ in hash_events(doc)]
     captured = capture(conn, doc, error_behaviour=ErrorBehaviour.ROLLBACK, progress=progress)
     if captured.problems:  # a template that yields an invalid event: a bug, said plainly
         raise ValidationFailed(
@@ -177,6 +176,8 @@ def _capture(
             "the events made from the records are invalid EPCIS",
             problems=[_reindex(p, owners) for p in captured.problems],
         )
+    # the ids capture worked out (the event hash, records carry no eventID): hashed once, not twice
+    ids = [captured.ids_by_index[n] for n in range(len(owners))]
     fresh = set(captured.event_ids)
     for outcome, event_id in zip(owners, ids, strict=True):
         outcome.event_id = event_id

@@ -76,6 +76,9 @@ class CaptureResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     event_ids: list[str] = field(default_factory=list)
+    #: the eventID of every valid event by its index in the document, stored or duplicate, so a
+    #: caller need not hash the events a second time (capture.records)
+    ids_by_index: dict[int, str] = field(default_factory=dict)
 
     @property
     def success(self) -> bool:
@@ -335,6 +338,7 @@ def _capture(
         for indices in _batches(len(doc.events), batch_size)
     )
     for prepared, problems in (preparer or _INLINE).map(chunks):
+        result.ids_by_index.update((item.index, item.event_id) for item in prepared)
         for problem in problems:
             (result.problems if problem.is_error else result.warnings).append(problem)
         if error_behaviour is ErrorBehaviour.ROLLBACK and result.problems:

@@ -19,10 +19,16 @@ chain_break.unreceived_shipment            a shipment (shipping / departing) who
                                            ``receipt_hours`` ("卡单同行": the buyer records the seller's
                                            code as its voucher).
 chain_break.unreceived_sale                a retail sale (CBV retail_selling / dispensing) of a lot the
-                                           seller's location never received, commissioned or made.
+                                           seller's location never received, commissioned or made; a
+                                           sale issuing a new 追溯码 per sold portion counts as received
+                                           when an earlier receipt there stands on the batch or code the
+                                           sale links to (TRACE_CODE / BATCH: the MOFCOM sales split).
 quantity.oversold                          Σ sold or shipped out of a lot at one location > Σ received
                                            (or made) there × (1 + tolerance): the MOFCOM meat & vegetable
-                                           rule "Σ sold weight per voucher ≤ entered weight", per lot.
+                                           rule "Σ sold weight per voucher ≤ entered weight", per lot;
+                                           for records keyed by trace codes (no lot), per voucher: the
+                                           zs:weightKg entered under it at a location against the sales
+                                           there whose new codes link to what that entry received.
 time_order.received_before_shipped         a receipt earlier than the shipment it takes up, by more than
                                            the clock-skew allowance.
 time_order.sold_after_recall               a sale or shipment of a lot after an event of that lot with
@@ -33,8 +39,9 @@ identifier.two_places                      one serial (an instance-level key: SG
 
 The other families live beside this module: ``subject_checks`` (subject.unfiled, subject.revoked,
 subject.qualification_expired), ``code_checks`` (identifier.voided_used,
-identifier.decommissioned_used, identifier.not_issued) and ``travel_checks``
-(time_order.impossible_travel); ``findings`` holds the kinds and their severities.
+identifier.decommissioned_used, identifier.not_issued), ``travel_checks`` (time_order.impossible_travel) and
+``equipment_checks`` (equipment.cylinder_overdue_filled, equipment.elevator_maintenance_overdue);
+``findings`` holds the kinds and their severities.
 """
 
 from __future__ import annotations
@@ -48,9 +55,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import ColumnElement, Connection
 
-from zhuisu.chain import code_checks, subject_checks, travel_checks
+from zhuisu.chain import code_checks, equipment_checks, subject_checks, travel_checks
 from zhuisu.chain.findings import CheckOptions, Finding, FindingKind, timestamp
 from zhuisu.chain.rules import tolerance_for
 from zhuisu.domain import epc
@@ -127,10 +134,14 @@ def run_checks(
         *ctx.shipments(),
         *ctx.sales(),
         *ctx.quantities(),
+        *ctx.voucher_quantities(),
         *ctx.two_places(),
         *subject_checks.find(conn, window),
         *code_checks.find(conn, window, ctx.named, ctx.by_node, ctx.serials),
         *travel_checks.find(conn, ctx.serials, ctx.by_node, options),
+        *equipment_checks.find(
+            window, ctx.named, ctx.by_node, since_us=since_us, check_us=min(until_us, now_us)
+        ),
     ]
     stamped = [_stamp(f, now_us) for f in findings]
     run = CheckRun(since_us, until_us, stamped)
@@ -139,13 +150,21 @@ def run_checks(
 
 
 def list_findings(
-    conn: Connection, *, kind: str | None = None, identifier: str | None = None, limit: int = 1000
+    conn: Connection,
+    *,
+    kind: str | None = None,
+    identifier: str | None = None,
+    limit: int = 1000,
+    visibility: ColumnElement[bool] | None = None,
 ) -> list[Finding]:
-    """Stored findings, oldest event first; ``kind`` may name a family (``chain_break``)."""
+    """Stored findings, oldest event first; ``kind`` may name a family (``chain_break``);
+    ``visibility``: only findings whose every event the reader may see (access control)."""
     ident = _canonical(identifier) if identifier else None
-    rows = store.list_findings(conn, kind=kind, identifier=ident, limit=limit)
+    rows = store.list_findings(conn, kind=kind, identifier=ident, limit=limit, visibility=visibility)
     if identifier and ident != identifier:
-        rows += store.list_findings(conn, kind=kind, identifier=identifier, limit=limit)
+        rows += store.list_findings(
+            conn, kind=kind, identifier=identifier, limit=limit, visibility=visibility
+        )
     return [
         Finding(
             FindingKind(r.kind),
@@ -210,6 +229,19 @@ def quantities(doc_text: str, namespaces_text: str | None) -> dict[tuple[str, st
         with contextlib.suppress(ValueError):
             out = {(lots[0], "KGM"): float(weight)}
     return dict(out)
+
+
+def _weight(doc_text: str, namespaces_text: str | None) -> float | None:
+    """The record's ``zs:weightKg`` (the meat & vegetable weight field), when it states one."""
+    doc = orjson.loads(doc_text)
+    namespaces = orjson.loads(namespaces_text) if namespaces_text else {}
+    value = next((doc[k] for k in field_keys(namespaces, "weightKg") if k in doc), None)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
 
 
 def category_of(doc_text: str, namespaces_text: str | None) -> str | None:
@@ -366,6 +398,7 @@ class _Context:
             )
 
     def sales(self) -> Iterable[Finding]:
+        unreceived: list[tuple[WindowEvent, str]] = []
         for e in self.window:
             if e.biz_step not in OUTBOUND:
                 continue
@@ -383,14 +416,47 @@ class _Context:
                         f"{node} was recalled at {_ts(first.time_us)} and sold or shipped afterwards",
                     )
                 if e.biz_step in SALES and not any(self._arrived(e, role, i) for role, i in others):
-                    yield self._finding(
-                        FindingKind.UNRECEIVED_SALE,
-                        [e.event_id],
-                        [node],
-                        e.time_us,
-                        f"销售的 {node} 在本地点没有进货、生产或加工记录(断链)",
-                        f"{node} was sold where it was never received, commissioned or made (chain break)",
-                    )
+                    unreceived.append((e, node))
+        linked = self._received_through_links({e.pk: e for e, _ in unreceived})
+        for e, node in unreceived:
+            if e.pk in linked:
+                continue
+            yield self._finding(
+                FindingKind.UNRECEIVED_SALE,
+                [e.event_id],
+                [node],
+                e.time_us,
+                f"销售的 {node} 在本地点没有进货、生产或加工记录(断链)",
+                f"{node} was sold where it was never received, commissioned or made (chain break)",
+            )
+
+    def _received_through_links(self, sales: dict[int, WindowEvent]) -> set[int]:
+        """The sales whose goods arrived at their location under another identifier: a sale that
+        issues a new 追溯码 per sold portion links it to the stall's batch or received code
+        (TRACE_CODE / BATCH, 全国肉类蔬菜流通追溯体系建设规范 sales split); an earlier receipt, origin
+        or transformation at the same location standing on one of those upstream nodes received it."""
+        pivots: dict[int, set[str]] = {}
+        for e in sales.values():
+            rows = [r for r in self.links[e.pk] if r.kind in (LinkKind.TRACE_CODE, LinkKind.BATCH)]
+            pivots[e.pk] = {n for r in rows for n in (r.node, r.other)}
+        wanted = {n for ns in pivots.values() for n in ns}
+        if not wanted:
+            return set()
+        standing: dict[str, set[int]] = defaultdict(set)
+        for step in (Step.UP, Step.DOWN):
+            for r in store.links_at(self.conn, wanted, int(step)):
+                standing[r.node].add(r.event_pk)
+        others = store.events_by_pk(self.conn, {pk for pks in standing.values() for pk in pks})
+        found: set[int] = set()
+        for e in sales.values():
+            for node in pivots[e.pk]:
+                for pk in standing.get(node, ()):
+                    o = others.get(pk)
+                    if o is None or o.pk == e.pk or o.biz_location != e.biz_location or o.time_us > e.time_us:
+                        continue
+                    if o.event_type == _TRANSFORMATION or o.biz_step in INBOUND or o.biz_step in ORIGIN:
+                        found.add(e.pk)
+        return found
 
     def _arrived(self, sale: WindowEvent, role: int, info: EventInfo) -> bool:
         if info.pk == sale.pk or info.biz_location != sale.biz_location or info.time_us > sale.time_us:
@@ -453,6 +519,70 @@ class _Context:
                     f"{sold:g} {uom} of {node} sold at {place}, over the {have:g} {uom} received "
                     f"(tolerance {tol:.0%})",
                 )
+
+    def voucher_quantities(self) -> Iterable[Finding]:
+        """Σ sold weight per voucher ≤ entered weight (MOFCOM 肉类蔬菜流通追溯: 同一追溯凭证 的销售重量
+        之和不超过进场重量), for records keyed by trace codes rather than GS1 lots: what was entered at
+        a location under a voucher (``zs:traceVoucher`` + ``zs:weightKg``) against the sales and
+        shipments at that location whose new 追溯码 link (TRACE_CODE, through the entry's objects or
+        batch) to what that entry received."""
+        selling = [
+            e
+            for e in self.window
+            if e.biz_step in OUTBOUND and e.biz_location and not quantities(e.doc, e.namespaces)
+        ]
+        ups = {n for e in selling for r in self.links[e.pk] for n in (r.node, r.other)}
+        # the entries standing upstream of what the window sold: voucher → entry events
+        entries: dict[str, set[int]] = defaultdict(set)
+        pivots: dict[int, set[str]] = defaultdict(set)
+        for r in store.links_at(self.conn, ups, int(Step.UP)):
+            if r.kind == LinkKind.VOUCHER:
+                entries[r.other].add(r.event_pk)
+        if not entries:
+            return
+        candidates = store.events_by_pk(self.conn, {pk for pks in entries.values() for pk in pks})
+        inbound = {pk: i for pk, i in candidates.items() if i.biz_step in INBOUND and i.biz_location}
+        by_place: dict[tuple[str, str], list[WindowEvent]] = defaultdict(list)
+        for voucher, pks in entries.items():
+            for pk in sorted(pks):
+                if pk in inbound:
+                    by_place[(voucher, inbound[pk].biz_location or "")].append(inbound[pk])
+        for r in store.links_at(self.conn, {v for v, _ in by_place}, int(Step.DOWN)):
+            if r.kind == LinkKind.VOUCHER and r.event_pk in inbound:
+                pivots[r.event_pk].add(r.other)
+        # what was sold or shipped under a new code from those objects and batches (one read)
+        issuing: dict[str, set[int]] = defaultdict(set)
+        for r in store.links_at(self.conn, {n for ns in pivots.values() for n in ns}, int(Step.DOWN)):
+            if r.kind == LinkKind.TRACE_CODE:
+                issuing[r.node].add(r.event_pk)
+        # sales of GS1 lots (quantity lists) are reconciled per lot by ``quantities``
+        sellers = {
+            pk: o
+            for pk, o in store.events_by_pk(self.conn, {p for ps in issuing.values() for p in ps}).items()
+            if o.biz_step in OUTBOUND and o.biz_location and not quantities(o.doc, o.namespaces)
+        }
+        for (voucher, place), ins in sorted(by_place.items()):
+            nodes = {n for i in ins for n in pivots[i.pk]}
+            outs_pks = {pk for n in nodes for pk in issuing.get(n, ()) if pk in sellers}
+            outs = [sellers[pk] for pk in sorted(outs_pks) if sellers[pk].biz_location == place]
+            entered = sum(w for i in ins if (w := _weight(i.doc, i.namespaces)) is not None)
+            sold = sum(w for o in outs if (w := _weight(o.doc, o.namespaces)) is not None)
+            category = next(
+                (c for i in [*ins, *outs] if (c := category_of(i.doc, i.namespaces)) is not None), None
+            )
+            tol = tolerance_for(category)
+            if entered <= 0 or sold <= entered * (1 + tol):
+                continue
+            involved = sorted({i.pk: i for i in [*ins, *outs]}.values(), key=lambda i: (i.time_us, i.pk))
+            yield self._finding(
+                FindingKind.OVERSOLD,
+                [i.event_id for i in involved],
+                [voucher, place],
+                involved[0].time_us,
+                f"{place} 凭证 {voucher} 项下售出 {sold:g} 千克,超过进场 {entered:g} 千克(容差 {tol:.0%})",
+                f"{sold:g} kg sold at {place} under the voucher {voucher}, over the {entered:g} kg entered "
+                f"(tolerance {tol:.0%})",
+            )
 
     # ----------------------------------------------------------------- identifiers
 

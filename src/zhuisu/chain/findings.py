@@ -2,7 +2,8 @@
 
 Shared by the check families (``checks.py`` — chain breaks, quantities, time order, serials;
 ``subject_checks.py`` — filing and qualifications; ``code_checks.py`` — issued, voided and
-decommissioned codes; ``travel_checks.py`` — impossible travel). Kinds are stored: never rename one.
+decommissioned codes; ``travel_checks.py`` — impossible travel; ``equipment_checks.py`` — gas
+cylinders and elevators). Kinds are stored: never rename one.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class FindingKind(StrEnum):
     UNFILED_SUBJECT = "subject.unfiled"
     REVOKED_SUBJECT = "subject.revoked"
     QUALIFICATION_EXPIRED = "subject.qualification_expired"
+    CYLINDER_OVERDUE_FILLED = "equipment.cylinder_overdue_filled"
+    ELEVATOR_MAINTENANCE_OVERDUE = "equipment.elevator_maintenance_overdue"
 
 
 SEVERITY: dict[FindingKind, str] = {
@@ -50,6 +53,8 @@ SEVERITY: dict[FindingKind, str] = {
     FindingKind.UNFILED_SUBJECT: "warning",
     FindingKind.REVOKED_SUBJECT: "critical",
     FindingKind.QUALIFICATION_EXPIRED: "critical",
+    FindingKind.CYLINDER_OVERDUE_FILLED: "critical",
+    FindingKind.ELEVATOR_MAINTENANCE_OVERDUE: "warning",
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from zhuisu.subjects.service import list_subjects
 #: the simulated period ends here (fixed, so a seed always gives the same events)
 END = datetime(2026, 11, 1, tzinfo=CST)
 DAY_US = 86_400_000_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=CST)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # microseconds since the Unix epoch, as capture stores them
 
 Progress = Callable[[str, int, int], None]
 FLOWS = (

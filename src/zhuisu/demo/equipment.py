@@ -45,6 +45,23 @@ def register(day: Day, plan: Plan) -> None:
         unit = f"{day.rng.choice(('锦绣', '世纪', '春江', '梅园', '华府', '金桥'))}花园小区业主委员会"
         day.ledger.elevators[code] = (maintainers[n % len(maintainers)].key, unit, n % MAINTENANCE_DAYS)
     overdue = plan.overdue_cylinder(day)
+    skipped = day.ledger.skip_elevator
+    if skipped is not None:  # its last maintenance, the day before the setup day; none follows
+        maintainer, unit, _ = day.ledger.elevators[skipped]
+        place = next(p for p in day.city.of("maintainer") if p.key == maintainer)
+        day.out.record(
+            "elevator.maintenance",
+            trace_code=skipped,
+            subject=place.key,
+            node_code=place.node_code,
+            user_unit=unit,
+            event_time=stamp(day.midnight - timedelta(days=1) + timedelta(hours=10)),
+            maintainer=place.name,
+            maintenance_type="半月",
+            worker=place.person,
+            worker_cert_no=f"T{int(skipped[-5:]) + 3100000:07d}",
+            result="正常",
+        )
     if overdue is not None:
         code, last = overdue
         station = day.city.of("filling_station")[0]
@@ -121,7 +138,7 @@ def elevators(day: Day) -> None:
         at: datetime = day.jitter(9 + (int(code[-3:]) % 8), 0.9)
         common = {"trace_code": code, "subject": place.key, "node_code": place.node_code}
         due = (day.index - phase) % MAINTENANCE_DAYS == 0
-        if due and not (code == day.ledger.skip_elevator and day.index > 0):
+        if due and code != day.ledger.skip_elevator:
             day.out.record(
                 "elevator.maintenance",
                 **common,

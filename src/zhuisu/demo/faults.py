@@ -14,8 +14,10 @@ broken_chain           a stall sells pork under a code it never received        
 voided_code_elsewhere  a voided trace code is scanned in another district       identifier.voided_used
 unfiled_supplier       a slaughterhouse takes in pigs from a supplier with no   chain_break.unmatched_receipt
                        filing, quoting a code no record issued                  and subject.unfiled
-cylinder_overdue       a gas cylinder is filled after its inspection date       (check still to come)
-elevator_overdue       an elevator's 15-day maintenance stops after day 1       (check still to come)
+cylinder_overdue       a gas cylinder is filled after its inspection date       equipment.cylinder_overdue_
+                                                                                filled
+elevator_overdue       an elevator's last 15-day maintenance is two days        equipment.elevator_
+                       before the simulation starts, and none follows           maintenance_overdue
 =====================  =======================================================  ============================
 """
 
@@ -102,13 +104,13 @@ FAULTS = (
         "cylinder_overdue",
         "气瓶超过检验日期仍被充装",
         "a gas cylinder is filled past its inspection date",
-        (),
+        ("equipment.cylinder_overdue_filled",),
     ),
     Fault(
         "elevator_overdue",
         "电梯超过 15 天未维护保养",
         "an elevator is overdue for its 15-day maintenance",
-        (),
+        ("equipment.elevator_maintenance_overdue",),
     ),
 )
 
@@ -132,8 +134,6 @@ class Plan:
         day.ledger.overdue_cylinder = code
         elevator = sorted(day.ledger.elevators)[0] if day.ledger.elevators else None
         if elevator is not None:
-            maintainer, unit, _ = day.ledger.elevators[elevator]
-            day.ledger.elevators[elevator] = (maintainer, unit, 0)
             day.ledger.skip_elevator = elevator
         fault = self.faults["cylinder_overdue"]
         fault.identifiers = [code]
@@ -261,7 +261,7 @@ def inject(day: Day, plan: Plan) -> None:
 
     elevator = day.ledger.skip_elevator
     if elevator is not None:
-        last = day.midnight - timedelta(days=plan.day)
+        last = day.midnight - timedelta(days=plan.day + 2)
         f["elevator_overdue"].identifiers = [elevator]
         f["elevator_overdue"].detail = {
             "last_maintenance": last.date().isoformat(),

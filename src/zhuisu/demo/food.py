@@ -4,7 +4,8 @@ Pork: 养殖场 出栏 (产地检疫证) → 屠宰场 进场 / 检疫与肉品�
 the farm's code as 追溯凭证号) → 批发市场 进场 / 检测 / 销售 (a new code per sale, 卡单同行) →
 菜市场摊位 进货 / 零售 and 学校食堂 进货; and 屠宰场 → 超市, which packs the carcass under its own GS1
 lot (LGTIN) and sells the packs by weight. Vegetables: 种植基地 出货 (产地证明) → 批发市场 →
-摊位 / 超市 / 食堂. Retail sales carry the code the stall received (see docs/demo.md).
+摊位 / 超市 / 食堂. A stall books each purchase into a batch of its own and sells each portion under
+a new code linked to that batch; a supermarket sells its packs under its GS1 lot (see docs/demo.md).
 """
 
 from __future__ import annotations
@@ -211,10 +212,12 @@ def stall_sells(
     hour: float,
     cert: str | None = None,
 ) -> None:
-    """A stall takes in a wholesale purchase (卡单同行: the code is its voucher) and sells it by the
-    piece over the day, Σ sold ≤ entered."""
+    """A stall takes in a wholesale purchase (卡单同行: the code is its voucher) into a batch of its
+    own and sells it by the piece over the day, each sold portion under a new 追溯码 booked against
+    that batch (the 零售 template issues a code: the sales split), Σ sold ≤ entered."""
     market = stall.market
     late = stall.operator_code in day.ledger.late
+    batch = day.serial("R")
     entry = {
         "step": f"{kind}.retail.entry",
         "trace_code": code,
@@ -224,6 +227,7 @@ def stall_sells(
         "product_name": product,
         "weight_kg": weight,
         "unit_price": price,
+        "batch_no": batch,
     }
     if kind == "pork":
         entry |= {"quarantine_cert_no": cert, "operator_code": stall.operator_code}
@@ -234,9 +238,18 @@ def stall_sells(
         w = round(min(left, day.rng.uniform(0.3, 2.5)), 2)
         left -= w
         t += day.rng.uniform(0.1, 0.6)
+        sold = day.codes.take(
+            day.conn,
+            day.midnight,
+            subject=market.key,
+            operator=stall.operator_code,
+            product=product,
+            category="meat" if kind == "pork" else "vegetable",
+        )
         sale = {
             "step": f"{kind}.retail.sale",
-            "trace_code": code,
+            "trace_code": sold,
+            "batch_no": batch,
             "event_time": _t(day.at(t)),
             "subject": market.key,
             "node_code": market.node_code,

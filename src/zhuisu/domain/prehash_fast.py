@@ -259,7 +259,7 @@ def _fast_prehash(event: Mapping[str, Any], namespaces: Mapping[str, str]) -> st
                 rest.append(key + "".join(pairs))
             elif key == "sensorElementList":
                 slots[_SLOT[key]] = sensor_elements(raw)
-            elif key in _SLOT or key.startswith("@") or not isinstance(raw, str | int | float):
+            elif key in _SLOT or key.startswith("@") or not isinstance(raw, str | int | float | list):
                 return None  # ilmd-like structures, XML attributes: the general path
             elif key not in _IGNORED_NAMES:
                 colon = key.find(":")
@@ -269,8 +269,13 @@ def _fast_prehash(event: Mapping[str, Any], namespaces: Mapping[str, str]) -> st
                     continue
                 if name in _UNSORTED_NAMES:
                     return None  # the oracle leaves such a level unsorted: the general path
-                text = value(raw) if isinstance(raw, str) else value(_text(raw))
-                rest.append(f"{name}={text}" if text else name)
+                # a list of scalars is the element repeated (rule 8, prehash._spread), e.g. the
+                # zs:missingFields of a trace record; nulls and nested values: the general path
+                for item in raw if isinstance(raw, list) else (raw,):
+                    if not isinstance(item, str | int | float):
+                        return None
+                    text = value(item) if isinstance(item, str) else value(_text(item))
+                    rest.append(f"{name}={text}" if text else name)
     except _UnusualShapeError:
         return None
     rest.sort()

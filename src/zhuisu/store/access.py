@@ -337,17 +337,6 @@ def holder_profiles(conn: Connection, identifiers: Iterable[str]) -> dict[str, t
     return out
 
 
-def visible_event_ids(
-    conn: Connection, event_ids: Iterable[str], visibility: ColumnElement[bool] | None
-) -> set[str]:
-    """Which of these eventIDs name an event the visibility clause lets through."""
-    wanted = sorted(set(event_ids))
-    if visibility is None or not wanted:
-        return set(wanted) if visibility is None else set()
-    stmt = select(events.c.event_id).where(events.c.event_id.in_(wanted), visibility)
-    return {str(v) for (v,) in conn.execute(stmt)}
-
-
 def master_visibility_for(
     column: ColumnElement[Any], role: str, name: str, subject_keys: Sequence[str], regions: Sequence[str]
 ) -> ColumnElement[bool] | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zhuisu.domain.links import StoredRow
@@ -196,7 +196,11 @@ def list_findings(
     since_us: int | None = None,
     until_us: int | None = None,
     limit: int = 1000,
+    visibility: ColumnElement[bool] | None = None,
 ) -> list[FindingRow]:
+    """Findings, oldest event first. ``visibility`` (a WHERE clause on ``events``, access control)
+    keeps a finding only when every stored event it names passes it — in the query, so ``limit``
+    counts what the reader may see."""
     f = chain_findings.c
     stmt = select(
         f.fingerprint,
@@ -216,6 +220,13 @@ def list_findings(
     if identifier:
         refs = select(chain_finding_refs.c.finding_id).where(chain_finding_refs.c.ref == identifier)
         stmt = stmt.where(f.id.in_(refs))
+    if visibility is not None:
+        hidden = (
+            select(chain_finding_refs.c.finding_id)
+            .join(events, events.c.event_id == chain_finding_refs.c.ref)
+            .where(chain_finding_refs.c.finding_id == f.id, ~visibility)
+        )
+        stmt = stmt.where(~hidden.exists())
     if since_us is not None:
         stmt = stmt.where(f.event_time_us >= since_us)
     if until_us is not None:

@@ -11,7 +11,6 @@ from zhuisu.access.visibility import visibility
 from zhuisu.api.deps import ReadConn, Reader, SettingsDep, Supervisor, WriteConn
 from zhuisu.chain.checks import CheckOptions, list_findings, now_us, parse_time, run_checks
 from zhuisu.chain.recall import MAX_IDENTIFIERS, recall_scope
-from zhuisu.store.access import visible_event_ids
 
 router = APIRouter(tags=["integrity 完整性 / recall 召回"])
 
@@ -24,10 +23,11 @@ def get_findings(
     identifier: Annotated[str | None, Query(description="A lot, trace code, voucher or eventID")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> dict[str, Any]:
-    findings = list_findings(conn, kind=kind, identifier=identifier, limit=limit)
     # a finding is shown only when the reader may see every event it names (issue 3)
-    shown = visible_event_ids(conn, {e for f in findings for e in f.event_ids}, visibility(principal))
-    return {"findings": [f.to_json() for f in findings if set(f.event_ids) <= shown]}
+    findings = list_findings(
+        conn, kind=kind, identifier=identifier, limit=limit, visibility=visibility(principal)
+    )
+    return {"findings": [f.to_json() for f in findings]}
 
 
 @router.post("/checks/run", summary="Run the integrity checks over a time window 运行完整性检查")

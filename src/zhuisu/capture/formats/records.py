@@ -19,6 +19,7 @@ The mapping (our choice [I], written down in docs/standards.md "Lifecycle templa
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -44,6 +45,7 @@ def code_uri(found: Identified) -> str:
     return f"{ID_BASE}code/{quote(found.canonical, safe='')}"
 
 
+@lru_cache(maxsize=4096)  # a file names the same few parties on every row; pure, so safe to remember
 def party_uri(value: str) -> str | None:
     """``https://zhuisu.cn/id/subject/{USCC}`` when the value is a valid USCC (GB 32100), else None."""
     if len(value) != 18:

@@ -1,8 +1,10 @@
 """Catalog and lifecycle templates as declarative data (reviewed like code), and the record rules.
 
-One module per category family — ``agri_food`` (pork, vegetables), ``special_equipment`` (elevator,
-gas cylinder), ``dangerous_goods`` (hazardous chemicals), ``drugs`` (bill types), ``rare_earth`` —
-over the shapes of ``model`` and the shared fields of ``fields``; ``catalog`` lists the categories
+One module per category family — ``agri_food`` (pork, vegetables), ``food`` (dairy, infant formula,
+edible oil, liquor, imported food), ``agri_inputs`` (pesticides, fertilisers, seeds, veterinary drugs,
+feed), ``special_equipment`` (elevator, gas cylinder), ``dangerous_goods`` (hazardous chemicals),
+``drugs`` (bill types), ``rare_earth``, ``jewellery`` — over the shapes of ``model`` and the shared
+fields of ``fields`` (and ``goods_fields`` for packaged goods); ``catalog`` lists the categories
 and what is not templated yet; ``rules`` checks records against a step. Pure data, stdlib only.
 """
 
@@ -11,7 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from zhuisu.domain.templates import agri_food, dangerous_goods, drugs, rare_earth, special_equipment
+from zhuisu.domain.templates import (
+    agri_food,
+    agri_inputs,
+    dangerous_goods,
+    drugs,
+    food,
+    jewellery,
+    rare_earth,
+    special_equipment,
+)
 from zhuisu.domain.templates.catalog import CATALOG_KINDS, CATEGORIES, NOT_TEMPLATED
 from zhuisu.domain.templates.model import (
     Category,
@@ -31,10 +42,13 @@ TEMPLATES: Mapping[str, Template] = MappingProxyType(
         t.id: t
         for t in (
             *agri_food.TEMPLATES,
+            *food.TEMPLATES,
+            *agri_inputs.TEMPLATES,
             *special_equipment.TEMPLATES,
             *dangerous_goods.TEMPLATES,
             *drugs.TEMPLATES,
             *rare_earth.TEMPLATES,
+            *jewellery.TEMPLATES,
         )
     }
 )

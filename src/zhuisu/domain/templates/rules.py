@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from zhuisu.domain.codes import CodeError, Identified, Reason, identify
@@ -29,8 +31,13 @@ _SPLIT = re.compile(r"[,，;；\s]+")
 _DT_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d")
 
 Value = str | int | float | list[str]
+#: distinct spellings remembered: a file repeats its headers on every row, an API its keys
+_NAME_CACHE = 4096
+#: codes remembered: a file repeats its operator, node and party codes on every row
+_CODE_CACHE = 8192
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def normalise_name(name: str) -> str:
     """A header or key as people write it → the form names are matched in.
 
@@ -48,13 +55,22 @@ def names_of(spec: FieldDef) -> tuple[str, ...]:
     )
 
 
-def name_map(step: Step) -> dict[str, FieldDef]:
-    """Every accepted spelling of the step's field names → the field."""
+def name_map(step: Step) -> Mapping[str, FieldDef]:
+    """Every accepted spelling of the step's field names → the field (built once per step)."""
+    cached = _NAME_MAPS.get(step.id)
+    if cached is not None and cached[0] is step:
+        return cached[1]
     out: dict[str, FieldDef] = {}
     for spec in (sf.field for sf in step.fields):
         for name in names_of(spec):
             out.setdefault(name, spec)
-    return out
+    frozen = MappingProxyType(out)
+    # keyed by id and checked by identity: hashing a Step hashes all its fields, on every record
+    _NAME_MAPS[step.id] = (step, frozen)
+    return frozen
+
+
+_NAME_MAPS: dict[str, tuple[Step, Mapping[str, FieldDef]]] = {}
 
 
 @dataclass(slots=True)
@@ -206,8 +222,13 @@ def _read(result: CheckedRecord, spec: FieldDef, name: str, value: Any, index: i
         result.values[spec.key] = stamp
 
 
+@lru_cache(maxsize=_CODE_CACHE)
 def identify_as(code: str, schemes: tuple[str, ...]) -> Identified:
-    """Identify ``code`` in one of ``schemes`` (any scheme when empty); the first accepting wins."""
+    """Identify ``code`` in one of ``schemes`` (any scheme when empty); the first accepting wins.
+
+    Cached: identification is a pure function of its arguments and ``Identified`` is immutable; a
+    CodeError is not cached, so an invalid code is read (and reported) afresh every time.
+    """
     if not schemes:
         return identify(code)
     errors: list[CodeError] = []
