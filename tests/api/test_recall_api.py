@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from tests.chain import scenarios as sc
@@ -15,6 +18,24 @@ def test_recall_scope(client: TestClient, engine: Engine) -> None:
     body = response.json()
     assert body["holdings"][0]["location"] == sc.MARKET_A and body["holdings"][0]["stillHolds"] == 795
     assert body["events"] == sc.ids(5, 7, 8, 9)
+
+
+def test_recall_report_as_workbook_pdf_and_epcis_document(client: TestClient, engine: Engine) -> None:
+    sc.store(engine, sc.pork_chain())
+    body = {"identifiers": [sc.TO_A]}
+    book = client.post("/recall/report", params={"format": "xlsx"}, json=body)
+    assert book.status_code == 200, book.text
+    assert book.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(book.content), read_only=True)["持有者 Holdings"]
+    assert next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))[7] == 795
+    pdf = client.post("/recall/report", json=body)  # PDF by default
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert 'filename="recall-scope.pdf"' in pdf.headers["content-disposition"]
+    doc = client.post("/recall/report", params={"format": "epcis"}, json=body)
+    assert doc.status_code == 200 and doc.headers["content-type"].startswith("application/ld+json")
+    events = doc.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    assert [e["eventID"] for e in events] == sc.ids(5, 7, 8, 9)  # the scope's events, in its order
+    assert client.post("/recall/report", params={"format": "doc"}, json=body).status_code in (400, 422)
 
 
 def test_recall_scope_errors_are_problems(client: TestClient, engine: Engine) -> None:

@@ -43,7 +43,13 @@ def test_eight_categories_and_templated_ones() -> None:
         "零售进场",
         "零售",
     ]
-    assert [s.zh for s in TEMPLATES["elevator"].steps] == ["制造", "安装", "维护保养", "检验", "报废"]
+    # the orders issue 4 names
+    elevator = ["制造", "安装", "改造", "维护保养", "修理", "检验", "报废"]
+    assert [s.zh for s in TEMPLATES["elevator"].steps] == elevator
+    cylinder = ["制造", "建档", "充装前检查", "充装", "充装后检查", "配送", "检验", "报废"]
+    assert [s.zh for s in TEMPLATES["cylinder"].steps] == cylinder
+    hazchem = ["生产/进口", "入库", "出库", "运输", "使用", "废弃处置"]
+    assert [s.zh for s in TEMPLATES["hazchem"].steps] == hazchem
 
 
 def test_every_extension_is_declared() -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -27,7 +27,7 @@ import orjson
 from sqlalchemy import ColumnElement, Connection
 
 from zhuisu.errors import NotFound, QueryTooLarge
-from zhuisu.query import filters, tokens
+from zhuisu.query import filters, params, tokens
 from zhuisu.query.params import EventQuery, OrderKey, location_spellings
 from zhuisu.query.tokens import PagePosition
 from zhuisu.store import access as access_store
@@ -35,6 +35,9 @@ from zhuisu.store import events as event_store
 from zhuisu.store import queries as store
 from zhuisu.store.events import StoredEvent
 from zhuisu.store.queries import EventFilter, IdFilter, QueryRow, SortColumn
+
+#: eventIDs per query of ``events_by_ids`` (bound parameters stay well under every driver's limit)
+_IDS_PER_QUERY = 500
 
 #: most events an extension-field ordering may sort in memory
 FIELD_ORDER_LIMIT = 100_000
@@ -362,3 +365,18 @@ def list_events(conn: Connection, *, per_page: int, after: int = 0) -> tuple[lis
     if len(page) > per_page:
         return page[:per_page], page[per_page - 1].pk
     return page, None
+
+
+def events_by_ids(
+    conn: Connection, event_ids: Sequence[str], *, visibility: Visibility = None
+) -> list[QueryRow]:
+    """The stored events with these eventIDs that the reader may see, in the order given (exports
+    of a list someone else chose, such as the affected events of a recall scope). An eventID that
+    names an event and its error declaration yields both rows, as EQ_eventID does."""
+    wanted = list(dict.fromkeys(event_ids))
+    found: dict[str, list[QueryRow]] = {}
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        query = params.parse({"EQ_eventID": wanted[start : start + _IDS_PER_QUERY]}, pipe_delimited=False)
+        for row in all_events(conn, query, visibility=visibility):
+            found.setdefault(row.event_id, []).append(row)
+    return [row for event_id in wanted for row in found.get(event_id, ())]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from zhuisu.access.visibility import visibility
 from zhuisu.api.deps import ReadConn, Reader, SettingsDep, Supervisor, WriteConn
 from zhuisu.chain.checks import CheckOptions, list_findings, now_us, parse_time, run_checks
 from zhuisu.chain.recall import MAX_IDENTIFIERS, recall_scope
+from zhuisu.chain.recall_report import ReportInfo, scope_pdf, scope_workbook
+from zhuisu.query.documents import query_document
+from zhuisu.query.service import events_by_ids
 
 router = APIRouter(tags=["integrity 完整性 / recall 召回"])
 
@@ -64,3 +68,47 @@ def post_recall_scope(body: RecallRequest, conn: ReadConn, principal: Supervisor
     since = parse_time(body.since) if body.since else None
     until = parse_time(body.until) if body.until else None
     return recall_scope(conn, body.identifiers, since_us=since, until_us=until).to_json()
+
+
+class ReportFormat(StrEnum):
+    XLSX = "xlsx"
+    PDF = "pdf"
+    EPCIS = "epcis"
+
+
+_REPORT_MEDIA = {
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.EPCIS: "application/ld+json",
+}
+
+
+@router.post(
+    "/recall/report",
+    summary="Recall scope as a file: Excel, PDF report, or EPCIS document 召回范围报告",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in _REPORT_MEDIA.values()}}},
+)
+def post_recall_report(
+    body: RecallRequest,
+    conn: ReadConn,
+    principal: Supervisor,
+    format: Annotated[ReportFormat, Query(description="xlsx | pdf | epcis")] = ReportFormat.PDF,
+) -> Response:
+    """The scope for people (a workbook, a PDF with the chain drawn, for the stop-trading
+    instruction) or for other platforms (an EPCISQueryDocument of the affected events the reader
+    may see, in time order)."""
+    since = parse_time(body.since) if body.since else None
+    until = parse_time(body.until) if body.until else None
+    scope = recall_scope(conn, body.identifiers, since_us=since, until_us=until)
+    if format is ReportFormat.XLSX:
+        content = scope_workbook(scope)
+    elif format is ReportFormat.PDF:
+        content = scope_pdf(scope, ReportInfo(made_us=now_us()))
+    else:
+        rows = events_by_ids(conn, scope.events, visibility=visibility(principal))
+        content = query_document(rows, query_name="RecallScope")
+    disposition = (
+        f'attachment; filename="recall-scope.{"jsonld" if format is ReportFormat.EPCIS else format}"'
+    )
+    return Response(content, media_type=_REPORT_MEDIA[format], headers={"Content-Disposition": disposition})

@@ -1,4 +1,4 @@
-"""危险品: the hazardous-chemicals warehouse template (入库 → 出库 → 运输).
+"""危险品: the hazardous-chemicals template (生产/进口 → 入库 → 出库 → 运输 → 使用 → 废弃处置).
 
 Sources (cn-standards.md §2.4, §3.5): the goods are identified by the 危险化学品安全信息码 of
 T/CCSAS 047-2023 — 固定信息码 (registration URL + 登记号) + 扩展码 ("一企一品一码") [S]. The
@@ -13,6 +13,7 @@ from __future__ import annotations
 from zhuisu.domain.templates import fields as f
 from zhuisu.domain.templates.fields import base, opt, req
 from zhuisu.domain.templates.model import CodeRole, Evidence, FieldDef, Step, Target, Template, ValueKind
+from zhuisu.domain.templates.special_equipment import BIZSTEP
 
 _S, _R, _I = Evidence.SOURCE, Evidence.RECALLED, Evidence.OURS
 _K, _T = ValueKind, Target
@@ -59,6 +60,17 @@ WAYBILL = FieldDef(
 )
 DRIVER = FieldDef("driver", "驾驶员", "driver", _K.TEXT, _T.EXTENSION, "driver", example="王五")
 ESCORT = FieldDef("escort", "押运员", "escort", _K.TEXT, _T.EXTENSION, "escort", example="赵六")
+DISPOSER = FieldDef(
+    "disposer",
+    "处置单位",
+    "disposal contractor",
+    _K.PARTY,
+    _T.EXTENSION,
+    "disposer",
+    aliases=("废弃处置单位",),
+    example="某危险废物处置有限公司",
+)
+_LIFE = "危险化学品安全管理条例 全生命周期 (生产/进口、储存、使用、经营、运输、废弃处置) [R]"
 
 HAZCHEM = Template(
     "hazchem",
@@ -67,6 +79,26 @@ HAZCHEM = Template(
     "dangerous_goods",
     "易制爆危险化学品",
     (
+        Step(
+            "hazchem.production",
+            "生产/进口",
+            "production or import",
+            "ObjectEvent",
+            "ADD",
+            "commissioning",
+            "active",
+            CodeRole.ISSUED,
+            (
+                *base(SAFETY_CODE),
+                req(f.PRODUCT_NAME, _R, _LIFE),
+                req(f.WEIGHT_KG, _R, _LIFE),
+                req(f.BATCH_NO, _R, _LIFE),
+                opt(CAS_NO, _R, _LIFE),
+                opt(UN_NO, _R, _LIFE),
+            ),
+            _R,
+            f"{_CODE}; {_LIFE}",
+        ),
         Step(
             "hazchem.storage_in",
             "入库",
@@ -129,6 +161,32 @@ HAZCHEM = Template(
             ),
             _I,
             f"{_CODE}; transport fields by analogy with 气瓶 registration data [I]",
+        ),
+        Step(
+            "hazchem.use",
+            "使用",
+            "use",
+            "ObjectEvent",
+            "OBSERVE",
+            f"{BIZSTEP}using",
+            "in_progress",
+            CodeRole.CARRIED,
+            (*base(SAFETY_CODE), req(f.WEIGHT_KG, _R, _LIFE), req(PURPOSE, _R, _LIFE), opt(STORAGE, _I)),
+            _R,
+            _LIFE,
+        ),
+        Step(
+            "hazchem.disposal",
+            "废弃处置",
+            "disposal",
+            "ObjectEvent",
+            "DELETE",
+            "destroying",
+            "destroyed",
+            CodeRole.CARRIED,
+            (*base(SAFETY_CODE), req(f.WEIGHT_KG, _R, _LIFE), req(DISPOSER, _R, _LIFE)),
+            _R,
+            _LIFE,
         ),
     ),
     _CODE,

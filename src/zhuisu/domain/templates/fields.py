@@ -338,6 +338,8 @@ EXTRA_EXTENSIONS: Mapping[str, str] = MappingProxyType(
         "manufacturer": "制造单位 / manufacturer",
         "model": "型号 / model",
         "installer": "安装单位 / installer",
+        "contractor": "改造、修理施工单位 / contractor of a modification or repair",
+        "disposer": "废弃处置单位 / disposal contractor",
         "maintainer": "维保单位 / maintenance company",
         "maintenanceType": "维保类型 / maintenance type",
         "worker": "作业人员 / operator or worker",

@@ -10,7 +10,8 @@ Sources (cn-standards.md §2.4, §3.5):
   data = 充装前检查 / 充装数据 / 充装后检查; registration data names 充装单位, 检验站, 充装员, 危化车辆,
   驾驶员, 押运员; 上海 气瓶管理信息报文格式规范 2020 [S TOC]: 登记, 收发, 充装, 检验, 配送 messages and a
   table of 充装介质 codes (not retrieved: the medium list below is ours [I]);
-* bizSteps with no CBV 2.0 word (维护保养, 充装) are zhuisu URIs (our choice [I]).
+* bizSteps with no CBV 2.0 word (维护保养, 充装, 改造, 建档) are zhuisu URIs (our choice [I]); 修理 is
+  CBV 2.0 ``repairing``.
 """
 
 from __future__ import annotations
@@ -165,6 +166,17 @@ MEDIUM = FieldDef(
     choices=("液化石油气", "氧气", "氮气", "氩气", "二氧化碳", "乙炔", "天然气", "其他"),
     example="液化石油气",
 )
+CONTRACTOR = FieldDef(
+    "contractor",
+    "施工单位",
+    "contractor",
+    _K.PARTY,
+    _T.EXTENSION,
+    "contractor",
+    aliases=("改造单位", "修理单位"),
+    example="某电梯工程有限公司",
+)
+_T08_WORK = "TSG 08-2017 改造、修理 施工告知与监督检验 [R]"
 DRIVER = FieldDef("driver", "驾驶员", "driver", _K.TEXT, _T.EXTENSION, "driver", example="王五")
 ESCORT = FieldDef("escort", "押运员", "escort", _K.TEXT, _T.EXTENSION, "escort", example="赵六")
 
@@ -208,6 +220,25 @@ ELEVATOR = Template(
             _T5002,
         ),
         Step(
+            "elevator.modification",
+            "改造",
+            "modification",
+            "ObjectEvent",
+            "OBSERVE",
+            f"{BIZSTEP}modifying",
+            "active",
+            CodeRole.CARRIED,
+            (
+                *base(EQUIPMENT_CODE),
+                req(CONTRACTOR, _R, _T08_WORK),
+                req(USER_UNIT, _R, _T08_WORK),
+                opt(LICENCE_NO, _R, _T08_WORK),
+                opt(ITEMS_RESULT, _I),
+            ),
+            _R,
+            _T08_WORK,
+        ),
+        Step(
             "elevator.maintenance",
             "维护保养",
             "maintenance",
@@ -227,6 +258,25 @@ ELEVATOR = Template(
             ),
             _R,
             _T5002,
+        ),
+        Step(
+            "elevator.repair",
+            "修理",
+            "repair",
+            "ObjectEvent",
+            "OBSERVE",
+            "repairing",
+            "active",
+            CodeRole.CARRIED,
+            (
+                *base(EQUIPMENT_CODE),
+                req(CONTRACTOR, _R, _T08_WORK),
+                opt(WORKER, _I),
+                opt(ITEMS_RESULT, _I),
+                opt(USER_UNIT, _R, _T08_WORK),
+            ),
+            _R,
+            _T08_WORK,
         ),
         Step(
             "elevator.inspection",
@@ -272,6 +322,43 @@ GAS_CYLINDER = Template(
     "special_equipment",
     "气瓶",
     (
+        Step(
+            "cylinder.manufacture",
+            "制造",
+            "manufacture",
+            "ObjectEvent",
+            "ADD",
+            "commissioning",
+            "active",
+            CodeRole.ISSUED,
+            (
+                *base(CYLINDER_CODE),
+                req(MANUFACTURER, _S, _CYL),
+                opt(MODEL, _I),
+                opt(LICENCE_NO, _I),
+                opt(NEXT_INSPECTION, _I),
+            ),
+            _S,
+            _CYL,
+        ),
+        Step(
+            "cylinder.registration",
+            "建档",
+            "registration",
+            "ObjectEvent",
+            "OBSERVE",
+            f"{BIZSTEP}registering",
+            "active",
+            CodeRole.CARRIED,
+            (
+                *base(CYLINDER_CODE),
+                req(USER_UNIT, _S, _CYL),
+                req(MEDIUM, _S, _CYL),
+                opt(NEXT_INSPECTION, _S, _CYL),
+            ),
+            _S,
+            _CYL,
+        ),
         Step(
             "cylinder.pre_fill_check",
             "充装前检查",
@@ -356,6 +443,19 @@ GAS_CYLINDER = Template(
             _S,
             _CYL,
             disposition_by=("test_result", _PASS),
+        ),
+        Step(
+            "cylinder.scrapping",
+            "报废",
+            "scrapping",
+            "ObjectEvent",
+            "DELETE",
+            "decommissioning",
+            "inactive",
+            CodeRole.CARRIED,
+            (*base(CYLINDER_CODE), req(INSPECTION_ORG, _S, _CYL), opt(CONCLUSION, _I)),
+            _S,
+            _CYL,
         ),
     ),
     _CYL,
