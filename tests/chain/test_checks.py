@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from tests.chain import scenarios as sc
 from tests.chain.scenarios import obj, qty, store
 from tests.factories import make_event, sgtin
+from zhuisu.capture.records import submit
 from zhuisu.capture.service import to_us
 from zhuisu.chain.checks import CheckRun, FindingKind, list_findings, run_checks
 from zhuisu.store.engine import read_connection, write_transaction
@@ -198,3 +199,37 @@ def test_a_shipment_under_a_business_transaction_is_not_a_receipt(engine: Engine
     )
     store(engine, [ship, receive, sale])
     assert _run(engine).findings == []
+
+
+def test_a_drug_purchase_is_matched_by_its_codes_not_by_the_buyers_own_bill(engine: Engine) -> None:
+    """码上放心: the seller's 销售出库 and the buyer's 采购入库 carry different bill numbers, each
+    scoped by the subject that recorded it (urn:zhuisu:bt:{subject}:{bill}), so they can never
+    match; the 20-digit drug codes both name do (found by the demo city)."""
+    seller, buyer = "91350100M000100Y43", "91110000600037341L"
+    codes = "81234560000000000012,81234560000000000029"
+    sale = {
+        "step": "drug.sales_out",
+        "trace_code": codes,
+        "event_time": "2026-05-01 08:30:00",
+        "subject": seller,
+        "bill_code": "CK0001",
+        "buyer": buyer,
+    }
+    purchase = {
+        "step": "drug.purchase_in",
+        "trace_code": codes,
+        "event_time": "2026-05-01 15:00:00",
+        "subject": buyer,
+        "bill_code": "RK0009",
+        "supplier": seller,
+    }
+    with write_transaction(engine) as conn:
+        result = submit(conn, [sale, purchase])
+        assert result.inserted == 2, result.problems
+    # the two enterprises are not filed here: only the chain is looked at
+    assert [f for f in _run(engine).findings if not f.kind.startswith("subject.")] == []
+    orphan = purchase | {"trace_code": "81234560000000000036", "bill_code": "RK0010"}
+    with write_transaction(engine) as conn:
+        assert submit(conn, orphan).inserted == 1
+    (finding,) = [f for f in _run(engine).findings if not f.kind.startswith("subject.")]
+    assert finding.kind is FindingKind.UNMATCHED_RECEIPT

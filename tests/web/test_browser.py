@@ -115,9 +115,16 @@ def test_enterprise_journey_and_consumer_page_in_chromium(
             # record a step: template → step through htmx (no page load), then the generated form
             page.goto(server.url + "/my/record")
             page.evaluate("window.zhuisuMarker = 1")
+            # htmx swaps the picker form itself: the next change only counts once the new form is
+            # processed (after its settle), which on a loaded machine is not at once
+            page.evaluate(
+                "window.settled = 0;"
+                "document.body.addEventListener('htmx:afterSettle', () => { window.settled += 1; })"
+            )
             page.select_option("#template", "pork")
-            expect(page.locator("#step")).to_be_visible()
+            page.wait_for_function("window.settled >= 1")
             page.select_option("#step", "pork.slaughter.exit")
+            page.wait_for_function("window.settled >= 2")
             expect(page.locator("#r-weight_kg")).to_be_visible()
             assert page.evaluate("window.zhuisuMarker") == 1  # swapped in place by htmx
             expect(page).to_have_url(re.compile(r"step=pork\.slaughter\.exit"))

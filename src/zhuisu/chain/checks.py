@@ -251,6 +251,18 @@ def category_of(doc_text: str, namespaces_text: str | None) -> str | None:
     return value if isinstance(value, str) else None
 
 
+#: a business document numbered by the subject that recorded it (capture/formats/records.py: bill
+#: and waybill numbers of records → ``urn:zhuisu:bt:{subject}:{number}``)
+OWN_DOCUMENT = "urn:zhuisu:bt:"
+
+
+def _own_document(node: str) -> bool:
+    """A seller's 销售出库 and its buyer's 采购入库 number their bills each in their own series
+    (码上放心 bill codes), so such a document can never be the one both sides name: it is no
+    voucher. The check falls back to the goods both name (the drug codes)."""
+    return node.startswith(OWN_DOCUMENT)
+
+
 def _instance_level(node: str) -> bool:
     """An identifier of one object (GS1 General Specifications §2.2: SGTIN, GIAI, SSCC …)."""
     if node.startswith(epc.CANONICAL_HOST + "/"):
@@ -312,7 +324,9 @@ class _Context:
             rows = [
                 r
                 for r in self.links[e.pk]
-                if r.step == Step.DOWN and r.kind in (LinkKind.VOUCHER, LinkKind.BIZ_TRANSACTION)
+                if r.step == Step.DOWN
+                and r.kind in (LinkKind.VOUCHER, LinkKind.BIZ_TRANSACTION)
+                and not _own_document(r.node)
             ]
             if rows or e.biz_step in INBOUND:
                 pivots[e.pk] = sorted({r.node for r in rows})
@@ -368,7 +382,9 @@ class _Context:
                 {
                     r.node
                     for r in self.links[e.pk]
-                    if r.step == Step.UP and r.kind in (LinkKind.TRACE_CODE, LinkKind.BIZ_TRANSACTION)
+                    if r.step == Step.UP
+                    and r.kind in (LinkKind.TRACE_CODE, LinkKind.BIZ_TRANSACTION)
+                    and not _own_document(r.node)
                 }
             )
             for e in due
