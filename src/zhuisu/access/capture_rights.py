@@ -33,6 +33,7 @@ from zhuisu.domain.parties import named_parties, principal_uri, subject_uri
 from zhuisu.domain.problem import Problem
 from zhuisu.errors import Forbidden, Unauthorized
 from zhuisu.store import access as store
+from zhuisu.store import registries
 from zhuisu.store.access import Capturer
 from zhuisu.store.events import find_by_event_id
 
@@ -81,15 +82,17 @@ def authorize_capture(
     marks = (principal_uri(principal.name),)
     if principal.role is Role.ADMIN:
         return Capturer(marks=marks)
-    owners = store.subject_identifiers(conn)
+    fields = [named_parties(e) if isinstance(e, Mapping) else None for e in events]
+    # only the identifiers these events name are looked up (indexed), never the whole registry
+    wanted = {ident for named in fields if named for _, ident in named}
+    owners = {ident: h.key for ident, h in registries.holders(conn, wanted).items()}
     mine = set(principal.subject_keys)
     problems: list[Problem] = []
-    for position, event in enumerate(events):
+    for position, named in enumerate(fields):
         index = indices[position] if position < len(indices) else position
-        if not isinstance(event, Mapping):
+        if named is None:
             continue  # not an event at all: validation reports it
         path = paths[position] if position < len(paths) else ""
-        named = named_parties(event)
         foreign = [(f, i, owners[i]) for f, i in named if i in owners and owners[i] not in mine]
         own = any(owners.get(i) in mine or i in {subject_uri(k) for k in mine} for _, i in named)
         location = next(((f, i, o) for f, i, o in foreign if f == "bizLocation.id"), None)

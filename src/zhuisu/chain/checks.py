@@ -107,8 +107,8 @@ class CheckRun:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "since": _ts(self.since_us),
-            "until": _ts(self.until_us),
+            "since": timestamp(self.since_us),
+            "until": timestamp(self.until_us),
             "found": len(self.findings),
             "new": self.stored,
             "findings": [f.to_json() for f in self.findings],
@@ -271,10 +271,6 @@ def _instance_level(node: str) -> bool:
     return node.startswith("urn:epc:id:")
 
 
-def _ts(us: int) -> str:
-    return timestamp(us)
-
-
 def parse_time(value: str) -> int:
     """An ISO 8601 time (a date alone means its midnight, UTC) → microseconds since the epoch."""
     try:
@@ -370,8 +366,9 @@ class _Context:
                         [sources[ship.event_pk].event_id, e.event_id],
                         [node],
                         e.time_us,
-                        f"收货时间 {_ts(e.time_us)} 早于发货时间 {_ts(first)}(凭证 {node})",
-                        f"received at {_ts(e.time_us)}, before the shipment at {_ts(first)} (voucher {node})",
+                        f"收货时间 {timestamp(e.time_us)} 早于发货时间 {timestamp(first)}(凭证 {node})",
+                        f"received at {timestamp(e.time_us)}, before the shipment at {timestamp(first)} "
+                        f"(voucher {node})",
                     )
 
     def shipments(self) -> Iterable[Finding]:
@@ -428,8 +425,8 @@ class _Context:
                         [first.event_id, e.event_id],
                         [node],
                         e.time_us,
-                        f"{node} 已于 {_ts(first.time_us)} 召回,之后仍被销售或发出",
-                        f"{node} was recalled at {_ts(first.time_us)} and sold or shipped afterwards",
+                        f"{node} 已于 {timestamp(first.time_us)} 召回,之后仍被销售或发出",
+                        f"{node} was recalled at {timestamp(first.time_us)} and sold or shipped afterwards",
                     )
                 if e.biz_step in SALES and not any(self._arrived(e, role, i) for role, i in others):
                     unreceived.append((e, node))
@@ -616,9 +613,10 @@ class _Context:
                         [a.event_id, b.event_id],
                         [node],
                         a.time_us,
-                        f"{node} 在 {_ts(a.time_us)} 前后同时出现在 {a.biz_location} 与 {b.biz_location}",
+                        f"{node} 在 {timestamp(a.time_us)} 前后同时出现在 "
+                        f"{a.biz_location} 与 {b.biz_location}",
                         f"{node} was at {a.biz_location} and {b.biz_location} at the same time "
-                        f"(around {_ts(a.time_us)})",
+                        f"(around {timestamp(a.time_us)})",
                     )
 
     def _finding(

@@ -18,25 +18,19 @@ identifier.not_issued                  a platform trace code (scheme ``zhuisu.pl
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from urllib.parse import unquote
 
 from sqlalchemy import Connection
 
 from zhuisu.chain.findings import Finding, FindingKind, finding, timestamp
 from zhuisu.domain.codes import CodeError, identify
+from zhuisu.domain.parties import CODE_BASE, code_of
 from zhuisu.store import codes as code_store
 from zhuisu.store.chain import EventInfo
 from zhuisu.store.checks import WindowEvent
 
-ZS_CODE = "https://zhuisu.cn/id/code/"
 PLATFORM_SCHEME = "zhuisu.platform"
 # CBV 2.0 bizStep words after which the object is out of the supply chain
 GONE = frozenset({"decommissioning", "destroying"})
-
-
-def issued_form(identifier: str) -> str:
-    """The form ``trace_codes.code`` keeps: the bare code for zhuisu code URIs, GS1 keys as they are."""
-    return unquote(identifier[len(ZS_CODE) :]) if identifier.startswith(ZS_CODE) else identifier
 
 
 def find(
@@ -52,7 +46,7 @@ def find(
     ``instance_level``: the named identifiers that denote one object.
     """
     events = list(window)
-    forms = {ident: issued_form(ident) for pk in named for ident in named[pk]}
+    forms = {ident: code_of(ident) for pk in named for ident in named[pk]}
     issued = {row.code: row for row in code_store.codes_in(conn, set(forms.values()))}
     for event in events:
         for ident in sorted(named.get(event.pk, ())):
@@ -67,7 +61,7 @@ def find(
                     f"trace code {row.code} was voided on {timestamp(row.voided_us)} but event "
                     f"{event.event_id} uses it",
                 )
-            elif row is None and ident.startswith(ZS_CODE) and _platform_code(forms[ident]):
+            elif row is None and ident.startswith(CODE_BASE) and _platform_code(forms[ident]):
                 yield finding(
                     FindingKind.NOT_ISSUED,
                     [event.event_id],

@@ -27,6 +27,7 @@ import orjson
 from sqlalchemy import Connection
 
 from zhuisu.chain.findings import Finding, FindingKind, finding, timestamp
+from zhuisu.domain.parties import named_parties
 from zhuisu.store import registries
 from zhuisu.store.checks import WindowEvent
 from zhuisu.store.registries import Holder
@@ -37,22 +38,13 @@ _NEVER_APPROVED = frozenset({"submitted", "rejected"})
 
 
 def event_refs(event: WindowEvent) -> tuple[list[str], list[str]]:
-    """(where it happened, the source parties / other parties) named by an event, registry ids only."""
-    doc = orjson.loads(event.doc)
-    place = [event.biz_location] if event.biz_location else []
-    location = doc.get("bizLocation")
-    if not place and isinstance(location, Mapping) and isinstance(location.get("id"), str):
-        place = [location["id"]]
-    sources = _party_values(doc.get("sourceList"), "source")
-    destinations = _party_values(doc.get("destinationList"), "destination")
+    """(where it happened, its source / destination parties) among the event's subject fields
+    (domain.parties), registry identifiers only."""
+    named = named_parties(orjson.loads(event.doc))
     keep = registries.is_subject_ref
-    return [p for p in place if keep(p)], [p for p in [*sources, *destinations] if keep(p)]
-
-
-def _party_values(items: object, key: str) -> list[str]:
-    if not isinstance(items, list):
-        return []
-    return [i[key] for i in items if isinstance(i, Mapping) and isinstance(i.get(key), str)]
+    places = [ident for path, ident in named if path == "bizLocation.id" and keep(ident)]
+    others = [ident for path, ident in named if path != "bizLocation.id" and keep(ident)]
+    return places, others
 
 
 def china_day(us: int) -> date:

@@ -35,9 +35,10 @@ from zhuisu.demo import food
 from zhuisu.demo.city import City
 from zhuisu.demo.equipment import CYLINDER_YEARS, MAINTENANCE_DAYS
 from zhuisu.demo.names import Namer
-from zhuisu.demo.reporter import code_uri, object_event, stamp
+from zhuisu.demo.reporter import object_event, stamp
 from zhuisu.demo.scale import Scale
 from zhuisu.demo.world import Day
+from zhuisu.domain.parties import code_uri
 from zhuisu.subjects import issuance
 
 

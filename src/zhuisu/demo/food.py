@@ -15,8 +15,9 @@ from datetime import datetime
 
 from zhuisu.demo.city import Place, Stall
 from zhuisu.demo.names import gtin13
-from zhuisu.demo.reporter import code_uri, node_uri, object_event, stamp
+from zhuisu.demo.reporter import object_event, stamp
 from zhuisu.demo.world import Day
+from zhuisu.domain.parties import code_uri, node_uri
 
 PORK_CUTS = ("猪肉(前腿)", "猪肉(后腿)", "五花肉", "里脊肉", "排骨", "猪肉(夹心)")
 VEGETABLES = {

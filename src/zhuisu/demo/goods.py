@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from zhuisu.demo.city import Place
 from zhuisu.demo.names import gtin13
-from zhuisu.demo.reporter import code_uri, object_event
+from zhuisu.demo.reporter import object_event
 from zhuisu.demo.world import Day
+from zhuisu.domain.parties import code_uri, node_uri
 
 DAIRY = (("纯牛奶 250mL×24", 301), ("酸奶 200g×12", 302), ("婴幼儿配方乳粉 800g", 303))
 IMPORTS = (("进口婴幼儿配方乳粉 900g", 401, "NZ"), ("进口干红葡萄酒 750mL", 402, "FR"))
@@ -126,7 +127,7 @@ def dairy(day: Day) -> None:
                 "inputQuantityList": [{"epcClass": milk, "quantity": kg, "uom": "KGM"}],
                 "outputQuantityList": [{"epcClass": product, "quantity": cases, "uom": "EA"}],
                 "bizStep": "commissioning",
-                "bizLocation": {"id": f"https://zhuisu.cn/id/node/{producer.node_code}"},
+                "bizLocation": {"id": node_uri(producer.node_code)},
                 "zs:subject": producer.key,
                 "zs:productName": name,
                 "zs:category": "food",

@@ -10,8 +10,9 @@ magnet maker (who records the receipt) or exported — the export leaves the pla
 
 from __future__ import annotations
 
-from zhuisu.demo.reporter import code_uri, object_event, stamp
+from zhuisu.demo.reporter import object_event, stamp
 from zhuisu.demo.world import Day
+from zhuisu.domain.parties import code_uri
 
 CHEMICALS = (
     ("甲醇", "67-56-1", "1230"),

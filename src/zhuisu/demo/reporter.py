@@ -19,30 +19,16 @@ from zhuisu.capture.document import Format, ParsedDocument
 from zhuisu.capture.formats.records import NAMESPACES
 from zhuisu.capture.records import submit_records
 from zhuisu.capture.service import ErrorBehaviour, capture
+from zhuisu.domain.parties import node_uri, subject_uri
 from zhuisu.errors import ValidationFailed
 from zhuisu.subjects import issuance
 
 CST = timezone(timedelta(hours=8))
-NODE_BASE = "https://zhuisu.cn/id/node/"
-SUBJECT_BASE = "https://zhuisu.cn/id/subject/"
-CODE_BASE = "https://zhuisu.cn/id/code/"
 
 
 def stamp(moment: datetime) -> str:
     """ISO 8601 in China Standard Time, as enterprises' systems send it."""
     return moment.astimezone(CST).isoformat(timespec="seconds")
-
-
-def node_uri(node_code: str) -> str:
-    return NODE_BASE + node_code
-
-
-def subject_uri(key: str) -> str:
-    return SUBJECT_BASE + key
-
-
-def code_uri(code: str) -> str:
-    return CODE_BASE + code
 
 
 @dataclass(slots=True)

@@ -14,22 +14,38 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote, unquote
 
 from zhuisu.domain import epc
 
 #: zhuisu's own identifier space for filed subjects, nodes and principals (our choice; the same
 #: base as subjects.master_data, which serves subjects and nodes as EPCIS master data)
 ID_BASE = "https://zhuisu.cn/id/"
+SUBJECT_BASE = f"{ID_BASE}subject/"
+NODE_BASE = f"{ID_BASE}node/"
+#: trace codes that are not GS1 keys (platform, meat & vegetable, drug codes …) as events name them
+CODE_BASE = f"{ID_BASE}code/"
 
 
 def subject_uri(key: str) -> str:
     """The zhuisu party identifier of a filed subject (USCC or platform key)."""
-    return f"{ID_BASE}subject/{key}"
+    return f"{SUBJECT_BASE}{key}"
 
 
 def node_uri(node_code: str) -> str:
     """The zhuisu location identifier of a node (SB/T 10680 node code)."""
-    return f"{ID_BASE}node/{node_code}"
+    return f"{NODE_BASE}{node_code}"
+
+
+def code_uri(code: str) -> str:
+    """The identifier an event names a non-GS1 trace code by (``epcList`` of records)."""
+    return f"{CODE_BASE}{quote(code, safe='')}"
+
+
+def code_of(identifier: str) -> str:
+    """The code an identifier names: the bare code of a zhuisu code URI, anything else as it is
+    (GS1 keys are kept as their canonical Digital Link)."""
+    return unquote(identifier[len(CODE_BASE) :]) if identifier.startswith(CODE_BASE) else identifier
 
 
 def principal_uri(name: str) -> str:

@@ -33,7 +33,8 @@ from sqlalchemy import (
 )
 
 from zhuisu.domain.epc import CANONICAL_HOST
-from zhuisu.domain.parties import ID_BASE
+from zhuisu.domain.parties import NODE_BASE, SUBJECT_BASE, principal_uri
+from zhuisu.store import registries
 from zhuisu.store.access_tables import accounts, api_keys, event_parties
 from zhuisu.store.events import bulk_insert
 from zhuisu.store.query_tables import locations, parties
@@ -194,9 +195,9 @@ def identifiers_of(
 ) -> CompoundSelect[Any]:
     """A SELECT of every identifier standing for the given subjects, for the subjects and
     master-data parties/locations in the given regions, and the given capture marks."""
-    subject_uri = literal(f"{ID_BASE}subject/", String) + subjects.c.key
+    subject_uri = literal(SUBJECT_BASE, String) + subjects.c.key
     pgln_uri = literal(f"{CANONICAL_HOST}/417/", String) + subjects.c.pgln
-    node_uri = literal(f"{ID_BASE}node/", String) + subject_nodes.c.node_code
+    node_uri = literal(NODE_BASE, String) + subject_nodes.c.node_code
     owner_subject = subjects.c.key.in_(list(subject_keys))
     in_region_subject = _in_regions(subjects.c.region, regions)
     chosen = or_(owner_subject, in_region_subject) if regions else owner_subject
@@ -234,23 +235,6 @@ def visible_clause(identifiers: CompoundSelect[Any]) -> ColumnElement[bool]:
     )
 
 
-def subject_identifiers(conn: Connection) -> dict[str, str]:
-    """Every identifier of every filed subject and node → the subject's key (for the capture check)."""
-    out: dict[str, str] = {}
-    for key, pgln in conn.execute(select(subjects.c.key, subjects.c.pgln)):
-        out[f"{ID_BASE}subject/{key}"] = key
-        if pgln:
-            out[f"{CANONICAL_HOST}/417/{pgln}"] = key
-    nodes = select(subjects.c.key, subject_nodes.c.node_code, subject_nodes.c.gln).select_from(
-        subject_nodes.join(subjects, subjects.c.id == subject_nodes.c.subject_id)
-    )
-    for key, code, gln in conn.execute(nodes):
-        out[f"{ID_BASE}node/{code}"] = key
-        if gln:
-            out[gln] = key
-    return out
-
-
 def subject_regions(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
     """key → GB/T 2260 region of the given subjects (unknown keys are left out)."""
     if not keys:
@@ -271,7 +255,7 @@ def visibility_for(
         return None
     if role == "public":
         return false()
-    marks = (f"{ID_BASE}principal/{name}",)
+    marks = (principal_uri(name),)
     if role == "regulator":
         return visible_clause(identifiers_of(regions=regions, marks=marks))
     return visible_clause(identifiers_of(subject_keys=subject_keys, marks=marks))
@@ -317,24 +301,7 @@ def holder_profiles(conn: Connection, identifiers: Iterable[str]) -> dict[str, t
     """identifier → (subject type, region) of the filed subject it stands for (its zhuisu URI,
     party GLN, or one of its nodes' URIs or GLN/SGLN, the node's own region); others are left out.
     What an opaque trace hop may say about a holder the reader may not see."""
-    wanted = set(identifiers)
-    if not wanted:
-        return {}
-    out: dict[str, tuple[str, str]] = {}
-    for key, pgln, kind, region in conn.execute(
-        select(subjects.c.key, subjects.c.pgln, subjects.c.subject_type, subjects.c.region)
-    ):
-        for ident in (f"{ID_BASE}subject/{key}", f"{CANONICAL_HOST}/417/{pgln}" if pgln else None):
-            if ident in wanted:
-                out[ident] = (kind, region)
-    nodes = select(
-        subject_nodes.c.node_code, subject_nodes.c.gln, subjects.c.subject_type, subject_nodes.c.region
-    ).select_from(subject_nodes.join(subjects, subjects.c.id == subject_nodes.c.subject_id))
-    for code, gln, kind, region in conn.execute(nodes):
-        for ident in (f"{ID_BASE}node/{code}", gln):
-            if ident in wanted:
-                out[ident] = (kind, region)
-    return out
+    return {ident: (h.subject_type, h.region) for ident, h in registries.holders(conn, identifiers).items()}
 
 
 def master_visibility_for(

@@ -12,19 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from sqlalchemy import Connection, Row, and_, case, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
+from zhuisu.domain.parties import CODE_BASE, code_uri
 from zhuisu.store.code_tables import code_requests, code_sequences, code_subject_numbers, trace_codes
 from zhuisu.store.subject_tables import subject_nodes, subject_operators, subjects
 from zhuisu.store.tables import event_ids, events
 
 T = TypeVar("T")
 _CHUNK = 500
-#: how events name a code that is not a GS1 key (capture/formats/records.py ``code_uri``)
-ZS_CODE = "https://zhuisu.cn/id/code/"
 
 
 @dataclass(slots=True)
@@ -255,7 +253,7 @@ def count_codes(conn: Connection, request_id: int) -> dict[str, int]:
     event URI is the prefix and the code as it is."""
     named = case(
         (trace_codes.c.code.startswith("https://"), trace_codes.c.code),
-        else_=literal(ZS_CODE).concat(trace_codes.c.code),
+        else_=literal(CODE_BASE).concat(trace_codes.c.code),
     )
     seen = select(event_ids.c.identifier).where(event_ids.c.identifier == named).exists()
     state = case((and_(trace_codes.c.status == "issued", seen), literal("used")), else_=trace_codes.c.status)
@@ -276,7 +274,7 @@ def first_uses(conn: Connection, codes: Iterable[str]) -> dict[str, int]:
     Codes are kept canonical (GS1 keys as their Digital Link, others as bare digits); events name the
     others as ``https://zhuisu.cn/id/code/{code}``. One range of the (identifier, event_pk) index each.
     """
-    forms = {c if c.startswith("https://") else f"{ZS_CODE}{quote(c, safe='')}": c for c in set(codes)}
+    forms = {c if c.startswith("https://") else code_uri(c): c for c in set(codes)}
     wanted = sorted(forms)
     out: dict[str, int] = {}
     for start in range(0, len(wanted), _CHUNK):

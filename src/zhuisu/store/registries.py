@@ -15,12 +15,14 @@ from urllib.parse import unquote
 
 from sqlalchemy import Connection, func, or_, select
 
+from zhuisu.domain.epc import CANONICAL_HOST
+from zhuisu.domain.parties import NODE_BASE, SUBJECT_BASE
 from zhuisu.store.subject_tables import subject_audit, subject_nodes, subject_qualifications, subjects
 
-ZS_SUBJECT = "https://zhuisu.cn/id/subject/"
-ZS_NODE = "https://zhuisu.cn/id/node/"
-GS1_PARTY = "https://id.gs1.org/417/"
-GS1_LOCATION = "https://id.gs1.org/414/"
+ZS_SUBJECT = SUBJECT_BASE
+ZS_NODE = NODE_BASE
+GS1_PARTY = f"{CANONICAL_HOST}/417/"
+GS1_LOCATION = f"{CANONICAL_HOST}/414/"
 _CHUNK = 500
 _REVOKED = "filing.revoked"
 
@@ -35,6 +37,7 @@ class Holder:
     status: str
     region: str
     revoked_us: int | None
+    subject_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +68,8 @@ def holders(conn: Connection, identifiers: Iterable[str]) -> dict[str, Holder]:
             by_pgln.setdefault(ident[len(GS1_PARTY) :], []).append(ident)
         elif ident.startswith(GS1_LOCATION):
             by_gln.setdefault(ident, []).append(ident)
-    cols = (subjects.c.id, subjects.c.key, subjects.c.name, subjects.c.status, subjects.c.region)
-    out: dict[str, tuple[int, str, str, str, str]] = {}
+    cols = (subjects.c.id, subjects.c.key, subjects.c.name, subjects.c.status, subjects.c.subject_type)
+    out: dict[str, tuple[int, str, str, str, str, str]] = {}
     for wanted, match, node_col in (
         (by_key, (subjects.c.key, subjects.c.uscc), None),
         (by_pgln, (subjects.c.pgln,), None),
@@ -77,22 +80,22 @@ def holders(conn: Connection, identifiers: Iterable[str]) -> dict[str, Holder]:
         for start in range(0, len(values), _CHUNK):
             chunk = values[start : start + _CHUNK]
             if node_col is None:
-                stmt = select(*cols, *match).where(or_(*(c.in_(chunk) for c in match)))
+                stmt = select(*cols, subjects.c.region, *match).where(or_(*(c.in_(chunk) for c in match)))
                 for row in conn.execute(stmt):
-                    for value in row[5:]:
+                    for value in row[6:]:
                         for ident in wanted.get(value or "", ()):
-                            out[ident] = (row[0], row[1], row[2], row[3], row[4])
+                            out[ident] = (row[0], row[1], row[2], row[3], row[5], row[4])
             else:
                 stmt = (
-                    select(*cols[:4], subject_nodes.c.region, node_col)
+                    select(*cols, subject_nodes.c.region, node_col)
                     .join(subject_nodes, subject_nodes.c.subject_id == subjects.c.id)
                     .where(node_col.in_(chunk))
                 )
                 for row in conn.execute(stmt):
-                    for ident in wanted.get(row[5], ()):
-                        out[ident] = (row[0], row[1], row[2], row[3], row[4])
+                    for ident in wanted.get(row[6], ()):
+                        out[ident] = (row[0], row[1], row[2], row[3], row[5], row[4])
     revoked = _revocations(conn, {v[0] for v in out.values() if v[3] == "revoked"})
-    return {ident: Holder(*v, revoked.get(v[0])) for ident, v in out.items()}
+    return {ident: Holder(*v[:5], revoked.get(v[0]), v[5]) for ident, v in out.items()}
 
 
 def _revocations(conn: Connection, subject_ids: set[int]) -> dict[int, int]:

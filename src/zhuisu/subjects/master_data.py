@@ -21,24 +21,23 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
-from zhuisu.domain.epc import CANONICAL_HOST
+from zhuisu.domain.parties import node_uri, pgln_uri, subject_uri
 from zhuisu.store import subjects as store
 from zhuisu.subjects.identity import region_name
 from zhuisu.subjects.rules import IN_FORCE, Status
 
 ZS = "https://zhuisu.cn/epcis/"
-ID_BASE = "https://zhuisu.cn/id/"
 MDA = "urn:epcglobal:cbv:mda#"
 VTYPE_PARTY = "urn:epcglobal:epcis:vtype:SourceDest"
 VTYPE_LOCATION = "urn:epcglobal:epcis:vtype:BusinessLocation"
 
 
 def party_id(row: store.SubjectRow) -> str:
-    return f"{CANONICAL_HOST}/417/{row.pgln}" if row.pgln else f"{ID_BASE}subject/{row.key}"
+    return pgln_uri(row.pgln) if row.pgln else subject_uri(row.key)
 
 
 def location_id(node: store.NodeRow) -> str:
-    return node.gln or f"{ID_BASE}node/{node.node_code}"
+    return node.gln or node_uri(node.node_code)
 
 
 def _attributes(pairs: list[tuple[str, Any]]) -> list[dict[str, Any]]:

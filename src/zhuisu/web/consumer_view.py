@@ -15,6 +15,7 @@ import orjson
 from sqlalchemy import Connection
 
 from zhuisu.chain.service import Direction, TraceResult, trace
+from zhuisu.domain.parties import NODE_BASE
 from zhuisu.domain.templates import STEPS
 from zhuisu.errors import NotFound
 from zhuisu.query.service import get_event
@@ -25,7 +26,6 @@ from zhuisu.subjects.identity import region_name
 from zhuisu.web.names import CODE_SCHEMES, biz_step_name
 
 ZS = "https://zhuisu.cn/epcis/"
-NODE_PREFIX = "https://zhuisu.cn/id/node/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,7 @@ CERTIFICATES = (
 
 def _place(step_place: str | None, ext: dict[str, Any]) -> tuple[str | None, str | None]:
     node = str(ext.get("nodeCode") or "") or (
-        step_place.removeprefix(NODE_PREFIX) if step_place and step_place.startswith(NODE_PREFIX) else ""
+        step_place.removeprefix(NODE_BASE) if step_place and step_place.startswith(NODE_BASE) else ""
     )
     if node:
         return node, region_name(node[:6]) if node[:6].isdigit() else None

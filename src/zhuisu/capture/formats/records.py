@@ -24,12 +24,12 @@ from typing import Any
 from urllib.parse import quote
 
 from zhuisu.capture.document import Event
+from zhuisu.domain import parties
 from zhuisu.domain.codes import CodeError, Identified, identify
 from zhuisu.domain.event_model import ZHUISU_NS, ZHUISU_PREFIX
 from zhuisu.domain.templates import CheckedRecord, CodeRole, FieldDef, Target
 
 NAMESPACES = {ZHUISU_PREFIX: ZHUISU_NS}
-ID_BASE = "https://zhuisu.cn/id/"
 _INSTANCE = frozenset({"gs1.sgtin", "gs1.sscc", "gs1.grai", "gs1.giai"})
 _CLASS = frozenset({"gs1.lgtin", "gs1.gtin"})
 
@@ -42,7 +42,7 @@ def code_uri(found: Identified) -> str:
     """The URI of a trace code in ``epcList``: GS1 keys as their Digital Link, others under zhuisu.cn."""
     if found.scheme.startswith("gs1."):
         return found.canonical
-    return f"{ID_BASE}code/{quote(found.canonical, safe='')}"
+    return parties.code_uri(found.canonical)
 
 
 @lru_cache(maxsize=4096)  # a file names the same few parties on every row; pure, so safe to remember
@@ -51,7 +51,7 @@ def party_uri(value: str) -> str | None:
     if len(value) != 18:
         return None
     try:
-        return f"{ID_BASE}subject/{identify(value, scheme='cn.uscc').canonical}"
+        return parties.subject_uri(identify(value, scheme="cn.uscc").canonical)
     except CodeError:
         return None
 
@@ -91,7 +91,7 @@ def to_event(record: CheckedRecord) -> Event:
         if spec.target is Target.BIZ_LOCATION:
             found = record.codes[spec.key][0]
             gs1 = found.scheme.startswith("gs1.")
-            event["bizLocation"] = {"id": found.canonical if gs1 else f"{ID_BASE}node/{found.canonical}"}
+            event["bizLocation"] = {"id": found.canonical if gs1 else parties.node_uri(found.canonical)}
         elif spec.target in (Target.SOURCE, Target.DESTINATION):
             party = party_uri(str(value))
             if party is not None:
