@@ -38,7 +38,7 @@ from zhuisu.domain.event_model import ZHUISU_NS
 from zhuisu.domain.links import derive, keys_for, walk_template
 from zhuisu.domain.roles import EVENT_TYPE_CODES, QUANTITY_ROLES
 from zhuisu.store import chain as chain_store
-from zhuisu.store.engine import is_sqlite, read_connection, write_transaction
+from zhuisu.store.engine import analyze, read_connection, write_transaction
 from zhuisu.store.events import write_rows
 
 LINKS_PER_FARM_BATCH = 102
@@ -238,8 +238,7 @@ def build(engine: Engine, links: int, seed: int = 5) -> tuple[int, int, int]:
             if len(builder.events) >= _BATCH:
                 builder.flush(conn)
         builder.flush(conn)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("ANALYZE" if is_sqlite(conn) else "VACUUM ANALYZE")
+    analyze(engine)
     return farms, builder.link_count, builder.pk
 
 

@@ -95,10 +95,29 @@ def _party(doc: Mapping[str, Any], outbound: bool) -> str | None:
 
 def subject_of(doc: Mapping[str, Any], namespaces: Mapping[str, str]) -> str | None:
     """The responsible subject of a parsed event: ``zs:subject``, else the EPCIS party."""
-    subject = next((_first(doc.get(k)) for k in field_keys(namespaces, "subject") if doc.get(k)), None)
-    if subject is None:
-        subject = _party(doc, doc.get("bizStep") in _OUT_STEPS)
-    return subject
+    return _subject(doc, field_keys(namespaces, "subject"))
+
+
+def _subject(doc: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = doc.get(key)
+        if value:
+            found = _first(value)
+            if found is not None:
+                return found
+            break  # as before: the first key with a value decides, even when it is no string
+    return _party(doc, doc.get("bizStep") in _OUT_STEPS)
+
+
+@lru_cache(maxsize=1024)
+def _subject_keys(namespaces_text: str | None) -> tuple[str, ...]:
+    return field_keys(namespaces_of(namespaces_text), "subject")
+
+
+def subject_of_stored(doc: str, namespaces_text: str | None) -> str | None:
+    """``subject_of`` a stored event (its JSON text and namespaces column): the keys are worked
+    out once per distinct namespaces value, which a trace of hundreds of events shares."""
+    return _subject(orjson.loads(doc), _subject_keys(namespaces_text))
 
 
 @lru_cache(maxsize=1024)

@@ -153,3 +153,18 @@ def lock_capture(conn: Connection) -> None:
     """
     if not is_sqlite(conn):
         conn.execute(text("SELECT pg_advisory_xact_lock(7428001)"))
+
+
+def analyze(engine: Engine) -> None:
+    """Refresh the planner's statistics (SQLite ``ANALYZE``, PostgreSQL ``VACUUM ANALYZE``), as an
+    operator does after a bulk load; the walks of ``store.chain`` are written to keep their plan
+    with statistics present (``store.chain._node_match``)."""
+    if engine.dialect.name == "sqlite":
+        # inside a committed transaction: the connect hook leaves pysqlite in autocommit and the
+        # begin hook opens every SQLAlchemy transaction itself, so "AUTOCOMMIT" here would run
+        # ANALYZE in a transaction that is then rolled back, and keep no statistics
+        with write_transaction(engine) as conn:
+            conn.exec_driver_sql("ANALYZE")
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
