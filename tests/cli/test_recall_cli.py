@@ -73,3 +73,37 @@ def test_the_pdf_report_embeds_the_cjk_font_and_draws_the_chain(engine: Engine) 
     assert svg.count('stroke="#c62828"') == sum(1 for h in scope.holdings if h.still_holds > 0)
     pdf = scope_pdf(scope, ReportInfo(made_us=0), compress=False)
     assert b"WenQuanYi" in pdf  # the CJK font is embedded, so 召回 prints
+
+
+def _failed_carcass_test() -> dict[str, object]:
+    """The slaughterhouse's carcass lot fails a test after both its sales went out."""
+    event = sc.obj(
+        "urn:uuid:t01", "02T05:00", sc.SLAUGHTER, [sc.qty(sc.CARCASS)], step="inspecting", fields={}
+    )
+    event["disposition"] = "non_conformant"
+    return event
+
+
+def test_recall_scope_from_a_failed_test_is_the_stop_trading_list(engine: Engine, db_url: str) -> None:
+    sc.store(engine, [*sc.pork_chain(), _failed_carcass_test()])
+    args = ["recall", "scope", "--failed-test", "urn:uuid:t01", "--db", db_url]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    body = orjson.loads(result.stdout)
+    assert body["failedTest"]["eventID"] == "urn:uuid:t01"
+    assert body["failedTest"]["identifiers"] == [epc.canonical(sc.CARCASS)]
+    assert [h["stillHolds"] for h in body["holdings"][:3]] == [795, 600, 99]
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.output
+    assert "停止交易名单 stop-trading list" in text.stdout and "urn:uuid:t01" in text.stdout
+
+
+def test_recall_scope_takes_identifiers_or_a_failed_test(engine: Engine, db_url: str) -> None:
+    sc.store(engine, [*sc.pork_chain(), _failed_carcass_test()])
+    for args in ([], [sc.PIGS, "--failed-test", "urn:uuid:t01"]):
+        result = runner.invoke(app, ["recall", "scope", *args, "--db", db_url])
+        said = " ".join(result.output.split())  # the console wraps long lines
+        assert result.exit_code == 2
+        assert "二者之一" in said and "either identifiers or --failed-test" in said
+    passed = runner.invoke(app, ["recall", "scope", "--failed-test", "urn:uuid:e05", "--db", db_url])
+    assert passed.exit_code == 2 and "no failed inspection" in " ".join(passed.output.split())

@@ -132,7 +132,7 @@ def test_the_checks_find_the_injected_faults_and_nothing_else(demo: Demo) -> Non
         for kind in fault["checks"]:
             assert any(_explains(fault, f) for f in stored if f["kind"] == kind), (fault["id"], kind)
     with_checks = {f["id"] for f in faults if f["checks"]}
-    assert {"weight_mismatch", "broken_chain", "unfiled_supplier"} <= with_checks
+    assert {"weight_mismatch", "broken_chain", "unfiled_supplier", "failed_residue_test"} <= with_checks
     assert all(f["check_status"] == "check still to come" for f in faults if not f["checks"])
 
 
@@ -142,6 +142,16 @@ def test_the_failed_batch_has_a_recall_scope_with_holders(demo: Demo) -> None:
     recall = demo.manifest["recall"]
     assert recall["seeds"] == fault["identifiers"][:1]
     assert recall["holders"], "the market and the supermarket still hold some of the batch"
+
+
+def test_the_sales_after_the_failed_test_are_found(demo: Demo) -> None:
+    (fault,) = [f for f in demo.manifest["faults"] if f["id"] == "failed_residue_test"]
+    with read_connection(demo.engine) as conn:
+        found = list_findings(conn, kind="recall.traded_after_failed_test", limit=100_000)
+    assert found, "the supermarket sold pork of the failed batch's slaughter batch after the test"
+    assert {f.event_ids[0] for f in found} <= set(fault["event_ids"])  # the market's failed test
+    assert {f.event_ids[1] for f in found} <= set(fault["event_ids"])  # the sales injected with it
+    assert all("sold" in f.message_en for f in found)
 
 
 def test_one_login_per_role(demo: Demo) -> None:

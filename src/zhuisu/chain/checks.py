@@ -39,9 +39,9 @@ identifier.two_places                      one serial (an instance-level key: SG
 
 The other families live beside this module: ``subject_checks`` (subject.unfiled, subject.revoked,
 subject.qualification_expired), ``code_checks`` (identifier.voided_used,
-identifier.decommissioned_used, identifier.not_issued), ``travel_checks`` (time_order.impossible_travel) and
-``equipment_checks`` (equipment.cylinder_overdue_filled, equipment.elevator_maintenance_overdue);
-``findings`` holds the kinds and their severities.
+identifier.decommissioned_used, identifier.not_issued), ``travel_checks`` (time_order.impossible_travel),
+``equipment_checks`` (equipment.cylinder_overdue_filled, equipment.elevator_maintenance_overdue) and
+``inspection_checks`` (recall.traded_after_failed_test); ``findings`` holds the kinds and their severities.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ from typing import Any
 import orjson
 from sqlalchemy import ColumnElement, Connection
 
-from zhuisu.chain import code_checks, equipment_checks, subject_checks, travel_checks
+from zhuisu.chain import code_checks, equipment_checks, inspection_checks, subject_checks, travel_checks
 from zhuisu.chain.findings import CheckOptions, Finding, FindingKind, timestamp
 from zhuisu.chain.rules import tolerance_for
 from zhuisu.domain import epc
@@ -142,6 +142,7 @@ def run_checks(
         *equipment_checks.find(
             window, ctx.named, ctx.by_node, since_us=since_us, check_us=min(until_us, now_us)
         ),
+        *inspection_checks.find(conn, window, options, since_us=since_us, until_us=until_us),
     ]
     stamped = [_stamp(f, now_us) for f in findings]
     run = CheckRun(since_us, until_us, stamped)

@@ -3,7 +3,8 @@
 Shared by the check families (``checks.py`` — chain breaks, quantities, time order, serials;
 ``subject_checks.py`` — filing and qualifications; ``code_checks.py`` — issued, voided and
 decommissioned codes; ``travel_checks.py`` — impossible travel; ``equipment_checks.py`` — gas
-cylinders and elevators). Kinds are stored: never rename one.
+cylinders and elevators; ``inspection_checks.py`` — trading after a failed test). Kinds are stored:
+never rename one.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class FindingKind(StrEnum):
     QUALIFICATION_EXPIRED = "subject.qualification_expired"
     CYLINDER_OVERDUE_FILLED = "equipment.cylinder_overdue_filled"
     ELEVATOR_MAINTENANCE_OVERDUE = "equipment.elevator_maintenance_overdue"
+    TRADED_AFTER_FAILED_TEST = "recall.traded_after_failed_test"
 
 
 SEVERITY: dict[FindingKind, str] = {
@@ -55,6 +57,7 @@ SEVERITY: dict[FindingKind, str] = {
     FindingKind.QUALIFICATION_EXPIRED: "critical",
     FindingKind.CYLINDER_OVERDUE_FILLED: "critical",
     FindingKind.ELEVATOR_MAINTENANCE_OVERDUE: "warning",
+    FindingKind.TRADED_AFTER_FAILED_TEST: "critical",
 }
 
 
@@ -68,6 +71,10 @@ class CheckOptions:
     # faster than any scheduled flight door to door: a serial moving between provinces faster
     # than this is two objects with one code (our choice; docs/standards.md "Integrity checks")
     travel_kmh: int = 900
+    # how far before the window a failed test is still looked for: its stop-trading instruction
+    # binds every later trade of the goods, but the look-up must be bounded (our choice;
+    # docs/standards.md "Integrity checks")
+    stop_trading_days: int = 90
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,10 @@ vegetable rule that a failed test sends a stop-trading instruction to every down
 
 With a time window, only events with since ≤ eventTime < until count toward the holdings (the walk
 itself follows every link, since a link's two ends are stamped by different clocks).
+
+``failed_test_scope(conn, event_id)`` starts the same scope from a failed inspection (an event with
+the CBV 2.0 disposition ``non_conformant``): from what it tested (``inspection_checks``), giving the
+stop-trading list of every downstream holder.
 """
 
 from __future__ import annotations
@@ -23,13 +27,16 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
+from zhuisu.chain import inspection_checks
 from zhuisu.chain.checks import INBOUND, ORIGIN, OUTBOUND
+from zhuisu.chain.findings import timestamp
 from zhuisu.chain.rules import NodeKind, namespaces_of, node_kind, subject_of
 from zhuisu.chain.service import canonical_identifier
 from zhuisu.domain import epc
 from zhuisu.domain.roles import EVENT_TYPE_CODES, IdRole
 from zhuisu.errors import NotFound, ValidationFailed
 from zhuisu.store import chain as chain_store
+from zhuisu.store import checks as checks_store
 from zhuisu.store.chain import RecallRow
 
 MAX_IDENTIFIERS = 10_000
@@ -133,6 +140,56 @@ def recall_scope(
     scope.events = sorted(times, key=lambda e: times[e])
     scope.lots = sorted((n, _kind(n)) for n in nodes)
     return scope
+
+
+@dataclass(frozen=True, slots=True)
+class FailedTest:
+    """The failed inspection a stop-trading list starts from, and what it tested."""
+
+    event_id: str
+    time_us: int
+    location: str | None
+    identifiers: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "eventID": self.event_id,
+            "eventTime": timestamp(self.time_us),
+            "location": self.location,
+            "identifiers": self.identifiers,
+        }
+
+
+def failed_test_scope(
+    conn: Connection,
+    event_id: str,
+    *,
+    since_us: int | None = None,
+    until_us: int | None = None,
+) -> tuple[FailedTest, RecallScope]:
+    """The recall scope of what a failed inspection tested: the stop-trading list that a failed
+    test sends to every downstream node (全国肉类蔬菜流通追溯体系建设规范 2010: 检测不合格 →
+    向下游各环节发送中止交易的指令)."""
+    wanted = event_id.strip()
+    event = checks_store.valid_event(conn, wanted)
+    if event is None:
+        raise NotFound(
+            f"没有事件 {wanted!r}(或已声明为错误事件)", f"no event {wanted!r} (or it was declared erroneous)"
+        )
+    if not inspection_checks.is_failed_test(event.disposition):
+        raise ValidationFailed(
+            f"事件 {wanted} 不是不合格的检测(处置状态应为 non_conformant,实为 {event.disposition or '无'})",
+            f"event {wanted} is no failed inspection (disposition non_conformant expected, "
+            f"found {event.disposition or 'none'})",
+        )
+    tested = sorted(inspection_checks.tested_identifiers(conn, [event.pk]).get(event.pk, ()))
+    if not tested:
+        raise ValidationFailed(
+            f"不合格检测 {wanted} 没有指明受检的批次或追溯码",
+            f"the failed inspection {wanted} names no lot, batch or trace code",
+        )
+    scope = recall_scope(conn, tested, since_us=since_us, until_us=until_us)
+    return FailedTest(event.event_id, event.time_us, event.biz_location, tested), scope
 
 
 def _kind(node: str) -> NodeKind:

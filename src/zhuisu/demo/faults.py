@@ -4,10 +4,11 @@ find it (``chain.checks.FindingKind`` values present in this build), or "check s
 =====================  =======================================================  ============================
 fault                  what happens                                             found by
 =====================  =======================================================  ============================
-failed_residue_test    a pork batch fails the 瘦肉精 test at a wholesale market;  (check still to come: a
-                       the market stops trading it and a recall scope is        failed test → stop-trading
-                       opened from the pig batch's code (MOFCOM 检测不合格 →       warning)
-                       停止交易指令)
+failed_residue_test    a pork batch fails the 瘦肉精 test at a wholesale market;  recall.traded_after_
+                       the market stops trading it, but a supermarket keeps     failed_test
+                       selling pork of the same slaughter batch after the
+                       failure (MOFCOM 检测不合格 → 停止交易指令); a recall scope
+                       is opened from the pig batch's code
 weight_mismatch        a supermarket sells 20 % more of a pork lot than it      quantity.oversold
                        packed (Σ sold ≤ Σ entered, the MOFCOM rule)
 broken_chain           a stall sells pork under a code it never received        chain_break.unreceived_sale
@@ -73,9 +74,10 @@ class Fault:
 FAULTS = (
     Fault(
         "failed_residue_test",
-        "批发市场一批猪肉瘦肉精检测不合格,停止交易并启动召回",
-        "a pork batch fails the clenbuterol test at a wholesale market: stop trading, recall",
-        (),
+        "批发市场一批猪肉瘦肉精检测不合格,超市在此之后仍销售同一屠宰批次的猪肉;启动召回",
+        "a pork batch fails the clenbuterol test at a wholesale market, a supermarket still sells pork "
+        "of the same slaughter batch afterwards: recall",
+        ("recall.traded_after_failed_test",),
     ),
     Fault(
         "weight_mismatch",

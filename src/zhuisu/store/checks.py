@@ -1,5 +1,6 @@
-"""SQL of the integrity checks: the events of a time window, link rows by event and by pivot, and
-the findings table (insert-if-new by fingerprint, list by kind / identifier / time)."""
+"""SQL of the integrity checks: the events of a time window (or of one disposition, or one by
+eventID), link rows by event and by pivot, and the findings table (insert-if-new by fingerprint,
+list by kind / identifier / time)."""
 
 from __future__ import annotations
 
@@ -67,6 +68,31 @@ def window_events(conn: Connection, since_us: int, until_us: int) -> list[Window
         .order_by(events.c.event_time_us, events.c.pk)
     )
     return [_event(row) for row in conn.execute(stmt)]
+
+
+def events_with_disposition(
+    conn: Connection, disposition: str, since_us: int, until_us: int
+) -> list[WindowEvent]:
+    """Valid events with this disposition and since ≤ eventTime < until, in time order (the
+    eventTime index bounds the read; the disposition is tested on the rows of that range)."""
+    stmt = (
+        select(*_COLS)
+        .where(
+            events.c.event_time_us >= since_us,
+            events.c.event_time_us < until_us,
+            events.c.disposition == disposition,
+            _valid(),
+        )
+        .order_by(events.c.event_time_us, events.c.pk)
+    )
+    return [_event(row) for row in conn.execute(stmt)]
+
+
+def valid_event(conn: Connection, event_id: str) -> WindowEvent | None:
+    """The valid event with this eventID (None when there is none or it was declared erroneous)."""
+    stmt = select(*_COLS).where(events.c.event_id == event_id, _valid())
+    row = conn.execute(stmt).first()
+    return None if row is None else _event(row)
 
 
 def events_by_pk(conn: Connection, pks: Iterable[int]) -> dict[int, WindowEvent]:
