@@ -120,6 +120,14 @@ class Settings(BaseSettings):
         ge=1,
         description="Integrity check: a serial moving between provinces faster than this (km/h) is misuse.",
     )
+    chain_stop_trading_days: int = Field(
+        default=90,
+        ge=0,
+        description=(
+            "Integrity check: how many days before the checked window a failed test (non_conformant) "
+            "is still looked for; trading its goods after it is a finding."
+        ),
+    )
     subscription_delivery_enabled: bool = Field(
         default=True,
         description="Run the subscription (webhook) delivery loop in the API process.",

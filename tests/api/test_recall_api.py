@@ -58,3 +58,24 @@ def test_checks_run_and_findings(client: TestClient, engine: Engine) -> None:
     assert finding["kind"] == "chain_break.unmatched_receipt" and finding["eventIDs"] == ["urn:uuid:e03"]
     assert "断链" in finding["messageZh"] and "chain break" in finding["messageEn"]
     assert client.get("/findings", params={"kind": "quantity"}).json() == {"findings": []}
+
+
+def test_stop_trading_list_of_a_failed_test(client: TestClient, engine: Engine) -> None:
+    # the carcass lot fails its test at the slaughterhouse: the list is the recall scope of the
+    # carcass lot, headed by the failed test; a passed test or an unknown event is refused
+    failed = sc.obj("urn:uuid:t01", "02T04:15", sc.SLAUGHTER, [sc.qty(sc.CARCASS)], step="inspecting")
+    failed["disposition"] = "non_conformant"
+    passed = sc.obj("urn:uuid:t02", "02T04:20", sc.SLAUGHTER, [sc.qty(sc.CARCASS)], step="inspecting")
+    passed["disposition"] = "conformant"
+    sc.store(engine, [*sc.pork_chain(), failed, passed])
+    response = client.post("/recall/stop-trading", json={"eventID": "urn:uuid:t01"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["failedTest"]["eventID"] == "urn:uuid:t01"
+    scope = client.post("/recall/scope", json={"identifiers": body["failedTest"]["identifiers"]}).json()
+    assert body["holdings"] == scope["holdings"] and body["holdings"]
+    assert {h["location"] for h in body["holdings"]} >= {sc.MARKET_A, sc.SUPERMARKET}
+    refused = client.post("/recall/stop-trading", json={"eventID": "urn:uuid:t02"})
+    assert refused.status_code == 400 and "non_conformant" in refused.text
+    assert client.post("/recall/stop-trading", json={"eventID": "urn:uuid:nope"}).status_code == 404
+    assert client.post("/recall/stop-trading", json={}).status_code in (400, 422)

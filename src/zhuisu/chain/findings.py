@@ -17,6 +17,8 @@ from typing import Any
 
 import orjson
 
+from zhuisu.settings import Settings
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -75,6 +77,17 @@ class CheckOptions:
     # binds every later trade of the goods, but the look-up must be bounded (our choice;
     # docs/standards.md "Integrity checks")
     stop_trading_days: int = 90
+
+
+def check_options(settings: Settings) -> CheckOptions:
+    """The allowances as configured (one place for the API and the CLI)."""
+    return CheckOptions(
+        settings.chain_receipt_hours,
+        settings.chain_clock_skew_minutes,
+        settings.chain_same_time_minutes,
+        settings.chain_travel_kmh,
+        settings.chain_stop_trading_days,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from sqlalchemy import Connection
 from zhuisu.chain import inspection_checks
 from zhuisu.chain.checks import INBOUND, ORIGIN, OUTBOUND
 from zhuisu.chain.findings import timestamp
-from zhuisu.chain.rules import NodeKind, namespaces_of, node_kind, subject_of
+from zhuisu.chain.rules import NodeKind, node_kind, subject_in
 from zhuisu.chain.service import canonical_identifier
 from zhuisu.domain import epc
 from zhuisu.domain.roles import EVENT_TYPE_CODES, IdRole
@@ -219,6 +219,9 @@ def _amounts(doc: dict[str, Any], node: str) -> dict[str, float]:
     return out
 
 
+_PIECE = {"EA": 1.0}
+
+
 def _same(value: str, node: str) -> bool:
     return value == node or _canonical(value) == node
 
@@ -238,6 +241,8 @@ def _hold(
     # come in time order, so each holding's events do too.
     holdings: dict[tuple[str | None, str, str], Holding] = {}
     times: dict[str, tuple[int, int]] = {}
+    # an event names several affected nodes (its items, its lot, its trace code): parsed once
+    docs: dict[int, dict[str, Any]] = {}
     for row in rows:
         if not _inside(row.time_us, since_us, until_us):
             continue
@@ -245,8 +250,10 @@ def _hold(
         column = _column(row.event_type, row.biz_step, row.role)
         if column is None:
             continue
-        doc = orjson.loads(row.doc)
-        amounts = {"EA": 1.0} if row.role in _PIECE_ROLES else _amounts(doc, row.node)
+        doc = docs.get(row.pk)
+        if doc is None:
+            doc = docs[row.pk] = orjson.loads(row.doc)
+        amounts = _PIECE if row.role in _PIECE_ROLES else _amounts(doc, row.node)
         for uom, amount in amounts.items():
             holding = holdings.get((row.place, row.node, uom))
             if holding is None:
@@ -254,7 +261,7 @@ def _hold(
             if column == "received":
                 holding.received += amount
                 if holding.subject is None:
-                    holding.subject = subject_of(doc, namespaces_of(row.namespaces))
+                    holding.subject = subject_in(doc, row.namespaces)
             elif column == "used":
                 holding.used += amount
             else:

@@ -120,6 +120,11 @@ def subject_of_stored(doc: str, namespaces_text: str | None) -> str | None:
     return _subject(orjson.loads(doc), _subject_keys(namespaces_text))
 
 
+def subject_in(doc: Mapping[str, Any], namespaces_text: str | None) -> str | None:
+    """``subject_of`` a parsed stored event, given its namespaces column as stored."""
+    return _subject(doc, _subject_keys(namespaces_text))
+
+
 @lru_cache(maxsize=1024)
 def _namespaces(text: str) -> Mapping[str, str]:
     parsed: dict[str, str] = orjson.loads(text)

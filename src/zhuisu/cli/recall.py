@@ -9,8 +9,8 @@ from typing import Annotated
 import orjson
 import typer
 
-from zhuisu.chain.checks import CheckOptions, list_findings, now_us, parse_time, run_checks
-from zhuisu.chain.findings import timestamp
+from zhuisu.chain.checks import list_findings, now_us, parse_time, run_checks
+from zhuisu.chain.findings import check_options, timestamp
 from zhuisu.chain.recall import FailedTest, failed_test_scope, recall_scope
 from zhuisu.chain.recall_report import ReportInfo, scope_pdf, scope_workbook
 from zhuisu.cli.common import DbOption, console, engine_for, fail, settings_for
@@ -39,12 +39,7 @@ def check_run(
 ) -> None:
     """Run every check over a window (default: the last 30 days) and store new findings. 运行检查。"""
     settings = settings_for(db)
-    options = CheckOptions(
-        settings.chain_receipt_hours,
-        settings.chain_clock_skew_minutes,
-        settings.chain_same_time_minutes,
-        settings.chain_travel_kmh,
-    )
+    options = check_options(settings)
     try:
         now = now_us()
         end = parse_time(until) if until else now

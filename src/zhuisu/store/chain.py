@@ -568,8 +568,7 @@ def trace_data(conn: Connection, nodes: set[str], start: str, *, backward: bool)
 _FORWARD_STEPS = frozenset({int(Step.DOWN), int(Step.CONTENT)})
 
 
-@dataclass(frozen=True, slots=True)
-class RecallRow:
+class RecallRow(NamedTuple):
     """One (node, event) pair of a recall, with the stored document."""
 
     node: str
@@ -597,7 +596,7 @@ def recall_rows(conn: Connection, nodes: Iterable[str]) -> list[RecallRow]:
             " FROM event_ids i JOIN events e ON e.pk = i.event_pk"
             f" WHERE i.identifier {test} AND {valid}"
         )
-        out.extend(RecallRow(*r) for r in _rows(conn, sql, params))
+        out.extend(map(RecallRow._make, _rows(conn, sql, params)))
     out.sort(key=lambda r: (r.time_us, r.pk))
     return out
 

@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field
 
 from zhuisu.access.visibility import visibility
 from zhuisu.api.deps import ReadConn, Reader, SettingsDep, Supervisor, WriteConn
-from zhuisu.chain.checks import CheckOptions, list_findings, now_us, parse_time, run_checks
-from zhuisu.chain.recall import MAX_IDENTIFIERS, recall_scope
+from zhuisu.chain.checks import list_findings, now_us, parse_time, run_checks
+from zhuisu.chain.findings import check_options
+from zhuisu.chain.recall import MAX_IDENTIFIERS, failed_test_scope, recall_scope
 from zhuisu.chain.recall_report import ReportInfo, scope_pdf, scope_workbook
 from zhuisu.query.documents import query_document
 from zhuisu.query.service import events_by_ids
@@ -42,12 +43,7 @@ def post_checks_run(
     since: Annotated[str, Query(description="ISO 8601 start of the window (eventTime)")],
     until: Annotated[str | None, Query(description="ISO 8601 end of the window (default: now)")] = None,
 ) -> dict[str, Any]:
-    options = CheckOptions(
-        settings.chain_receipt_hours,
-        settings.chain_clock_skew_minutes,
-        settings.chain_same_time_minutes,
-        settings.chain_travel_kmh,
-    )
+    options = check_options(settings)
     del principal
     now = now_us()
     end = parse_time(until) if until else now
@@ -68,6 +64,27 @@ def post_recall_scope(body: RecallRequest, conn: ReadConn, principal: Supervisor
     since = parse_time(body.since) if body.since else None
     until = parse_time(body.until) if body.until else None
     return recall_scope(conn, body.identifiers, since_us=since, until_us=until).to_json()
+
+
+class StopTradingRequest(BaseModel):
+    # the EPCIS spelling on the wire, as in every other body of the API
+    event_id: str = Field(
+        alias="eventID", min_length=1, max_length=2000, description="The failed inspection (non_conformant)"
+    )
+    since: str | None = None
+    until: str | None = None
+
+
+@router.post("/recall/stop-trading", summary="Stop-trading list of a failed test 不合格检测的停止交易名单")
+def post_stop_trading(body: StopTradingRequest, conn: ReadConn, principal: Supervisor) -> dict[str, Any]:
+    """The recall scope of what a failed inspection tested: every downstream holder the
+    stop-trading instruction goes to (检测不合格 → 向下游各环节发送中止交易的指令), with what it
+    received, sold on and still holds. Admins and regulators only."""
+    del principal
+    since = parse_time(body.since) if body.since else None
+    until = parse_time(body.until) if body.until else None
+    test, scope = failed_test_scope(conn, body.event_id, since_us=since, until_us=until)
+    return {"failedTest": test.to_json(), **scope.to_json()}
 
 
 class ReportFormat(StrEnum):
