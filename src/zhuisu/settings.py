@@ -100,6 +100,13 @@ class Settings(BaseSettings):
             "as a `limits` rate string (429 with Retry-After past it)."
         ),
     )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description=(
+            "Where the rate limit counts live: `memory://` (in the process) or a store shared by "
+            "every worker, such as `redis://127.0.0.1:6379/0`."
+        ),
+    )
     chain_receipt_hours: int = Field(
         default=72,
         ge=1,

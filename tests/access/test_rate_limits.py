@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
+import uuid
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -67,3 +72,48 @@ def test_limiter_counts_principals_apart_and_refuses_bad_settings() -> None:
     assert caught.value.retry_after > 3000
     with pytest.raises(ConfigurationError):
         RateLimiter("lots", "1/second")
+
+
+def _redis_url() -> str:
+    """The Redis the machine runs (ZHUISU_TEST_REDIS_URL, else 127.0.0.1:6379), or a skip."""
+    url = os.environ.get("ZHUISU_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    parsed = urlsplit(url)
+    try:
+        socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1).close()
+    except OSError as exc:
+        pytest.skip(f"no Redis at {url} ({exc}): the shared rate-limit store is not tested here")
+    return url
+
+
+def test_workers_share_one_count_through_a_shared_store() -> None:
+    # two limiters stand for two API worker processes pointed at one Redis
+    url = _redis_url()
+    prefix = f"zhuisu-test-{uuid.uuid4().hex}"
+    first, second = (RateLimiter("2/minute", "100/minute", url, key_prefix=prefix) for _ in range(2))
+    key = Principal(Role.ENTERPRISE, "key:shared")
+    first.hit(key, "10.0.0.1")
+    second.hit(key, "10.0.0.2")
+    with pytest.raises(RateLimited) as caught:
+        first.hit(key, "10.0.0.3")  # the third request of the key, whichever worker took the first two
+    assert 1 <= caught.value.retry_after <= 60
+    # memory:// counts in the process: the same three hits on two in-memory limiters all pass
+    alone = [RateLimiter("2/minute", "100/minute") for _ in range(2)]
+    for limiter in (*alone, alone[0]):
+        limiter.hit(key, "10.0.0.1")
+
+
+def test_an_unreachable_store_lets_requests_through_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    limiter = RateLimiter("1/minute", "1/minute", f"redis://127.0.0.1:{port}/0")
+    with caplog.at_level(logging.WARNING, logger="zhuisu.access.ratelimit"):
+        for _ in range(3):
+            limiter.hit(PUBLIC, "10.0.0.1")  # over the limit, but nothing can count it: let through
+    assert "unreachable" in caplog.text
+
+
+def test_an_unknown_store_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        RateLimiter("1/minute", "1/minute", "carrier-pigeon://loft")
+    assert "carrier-pigeon" in caught.value.message_en

@@ -118,7 +118,7 @@ def _limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
     if limiter is None:
         settings = get_settings(request)
-        limiter = RateLimiter(settings.rate_limit_per_key, settings.rate_limit_per_address)
+        limiter = RateLimiter.from_settings(settings)
         state.rate_limiter = limiter
     return limiter
 

@@ -107,7 +107,7 @@ def limiter_of(request: Request) -> RateLimiter:
     limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
     if limiter is None:
         settings = settings_of(request)
-        limiter = RateLimiter(settings.rate_limit_per_key, settings.rate_limit_per_address)
+        limiter = RateLimiter.from_settings(settings)
         state.rate_limiter = limiter
     return limiter
 
