@@ -3,7 +3,8 @@
 Each runner measures its own raw limit in the same run (the same rows or the same SQL through the
 driver); this module only runs them in turn and lines their figures up with the targets the issues
 set, so a run can be compared with the last one (``--json``) and with the machine's own limits.
-The consumer-lookup ("public") benchmark joins when the public pages have one.
+No issue sets a target for the consumer lookup ("public"): its page p99 ≤ 50 ms is the project's
+own (docs/performance.md, "Public lookup"), and its size is the days the small demo city runs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-from zhuisu.bench import capture, imports, query, trace
+from zhuisu.bench import capture, imports, public, query, trace
 
 
 class Scale(StrEnum):
@@ -25,10 +26,23 @@ class Scale(StrEnum):
     FULL = "full"
 
 
+#: per runner: events, links or rows; for "public", days of the small demo city
 SIZES: dict[Scale, dict[str, int]] = {
-    Scale.QUICK: {"capture": 10_000, "query": 20_000, "trace": 20_000, "import": 10_000},
-    Scale.STANDARD: {"capture": 100_000, "query": 300_000, "trace": 200_000, "import": 100_000},
-    Scale.FULL: {"capture": 1_000_000, "query": 1_000_000, "trace": 5_000_000, "import": 1_000_000},
+    Scale.QUICK: {"capture": 10_000, "query": 20_000, "trace": 20_000, "import": 10_000, "public": 3},
+    Scale.STANDARD: {
+        "capture": 100_000,
+        "query": 300_000,
+        "trace": 200_000,
+        "import": 100_000,
+        "public": 14,
+    },
+    Scale.FULL: {
+        "capture": 1_000_000,
+        "query": 1_000_000,
+        "trace": 5_000_000,
+        "import": 1_000_000,
+        "public": 90,
+    },
 }
 
 
@@ -107,6 +121,16 @@ def _import(db: str | None, size: int) -> Iterator[Figure]:
     yield Figure("import", f"{size:,} CSV rows", "rows/s", f.rows_per_s, f.raw_events_per_s, True, "—")
 
 
+def _public(db: str | None, days: int, city: Callable[[int], public.CityBuilder] | None) -> Iterator[Figure]:
+    if city is None:
+        raise ValueError("bench public needs the city it looks codes up in (run_all's city)")
+    f = public.run(build_city=city(days), db=db).as_dict()
+    yield Figure("public", "lookup p99", "ms", f["lookup_p99_ms"], f["raw_p99_ms"], False, "—")
+    yield Figure(
+        "public", "page p99", "ms", f["page_p99_ms"], f["raw_p99_ms"], False, "≤ 50 (ours: no issue sets one)"
+    )
+
+
 def run_all(
     *,
     db: str | None,
@@ -114,14 +138,17 @@ def run_all(
     workers: int = 0,
     only: frozenset[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    city: Callable[[int], public.CityBuilder] | None = None,
 ) -> list[Figure]:
-    """Every benchmark (or those named in ``only``) at ``scale``, in turn."""
+    """Every benchmark (or those named in ``only``) at ``scale``, in turn; ``city`` gives the
+    builder of the public benchmark's city for a number of days (the CLI's demo city)."""
     sizes = SIZES[scale]
     runners: dict[str, Callable[[], Iterator[Figure]]] = {
         "capture": lambda: _capture(db, sizes["capture"], workers),
         "query": lambda: _query(db, sizes["query"]),
         "trace": lambda: _trace(db, sizes["trace"]),
         "import": lambda: _import(db, sizes["import"]),
+        "public": lambda: _public(db, sizes["public"], city),
     }
     out: list[Figure] = []
     for name, runner in runners.items():

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from zhuisu.bench import capture as capture_bench
-from zhuisu.cli import bench_all, bench_import, bench_query, bench_trace
+from zhuisu.cli import bench_all, bench_import, bench_public, bench_query, bench_trace
 from zhuisu.cli.common import DbOption, console
 
 app = typer.Typer(
@@ -47,4 +47,5 @@ def bench_capture(
 bench_query.register(app)
 bench_trace.register(app)
 bench_import.register(app)
+bench_public.register(app)
 bench_all.register(app)

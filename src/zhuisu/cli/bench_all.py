@@ -9,9 +9,10 @@ import typer
 from rich.table import Table
 
 from zhuisu.bench.suite import Scale, run_all
+from zhuisu.cli.bench_public import demo_city
 from zhuisu.cli.common import DbOption, console, err_console
 
-BENCHES = ("capture", "query", "trace", "import")
+BENCHES = ("capture", "query", "trace", "import", "public")
 
 
 def bench_all(
@@ -35,6 +36,7 @@ def bench_all(
         workers=workers,
         only=frozenset(only) if only else None,
         progress=lambda name: err_console.print(f"[dim]bench {name} …[/dim]"),
+        city=lambda days: demo_city("small", days),
     )
     if json:
         typer.echo(orjson.dumps([f.as_dict() for f in figures]).decode())
