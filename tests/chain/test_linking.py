@@ -151,15 +151,21 @@ def test_a_shipments_items_share_one_hub_that_no_trace_shows(engine: Engine) -> 
     store(engine, [_shipment()])
     batch = "urn:zhuisu:batch:91110000600037341L:PC07"
     with read_connection(engine) as conn:
-        # 17 links: items → hub → (order, note, batch, code) is 7 links, plus voucher → items and
-        # batch, batch → code; each under both ends: 24 rows where pairwise storage took 34
-        assert chain_store.count_links(conn) == 24
+        # a shipment draws its items from the batch: 14 links — items → hub → (order, note, code)
+        # is 6, batch → items 3, voucher → items and batch 4, batch → code 1; each under both
+        # ends: 28 rows where pairwise storage took 34
+        assert chain_store.count_links(conn) == 28
         forward = trace(conn, ITEMS[0], direction=Direction.FORWARD)
         near = trace(conn, ITEMS[0], direction=Direction.FORWARD, depth=1)
         back = trace(conn, SHIP_CODE, direction=Direction.BACK)
+        from_batch = trace(conn, batch, direction=Direction.FORWARD)
+        item_back = trace(conn, ITEMS[0], direction=Direction.BACK)
     ids = {n.id for n in forward.nodes}
-    assert {ORDER, NOTE, batch, SHIP_CODE} <= ids and not ids & set(ITEM_KEYS[1:])  # no sibling items
-    assert {n.id for n in near.nodes} >= {ORDER, NOTE, batch, SHIP_CODE}  # the hub is no step
+    assert {ORDER, NOTE, SHIP_CODE} <= ids and not ids & {batch, *ITEM_KEYS[1:]}  # no batch, no siblings
+    assert {n.id for n in near.nodes} >= {ORDER, NOTE, SHIP_CODE}  # the hub is no step
+    assert {n.id for n in from_batch.nodes} >= {*ITEM_KEYS, SHIP_CODE}  # the batch leads to each item
+    back_ids = {n.id for n in item_back.nodes}
+    assert {batch, VOUCHER} <= back_ids and not back_ids & set(ITEM_KEYS[1:])  # history, not siblings
     for result in (forward, near, back):
         assert not [n.id for n in result.nodes if n.id.startswith("urn:zhuisu:hub:")]
         assert not [e for e in result.edges if "urn:zhuisu:hub:" in e.source + e.target]

@@ -141,17 +141,20 @@ def test_the_failed_batch_has_a_recall_scope_with_holders(demo: Demo) -> None:
     assert fault["event_ids"]
     recall = demo.manifest["recall"]
     assert recall["seeds"] == fault["identifiers"][:1]
-    assert recall["holders"], "the market and the supermarket still hold some of the batch"
+    assert recall["holders"], "the market, the stall and the supermarket still hold some of the batch"
 
 
 def test_the_sales_after_the_failed_test_are_found(demo: Demo) -> None:
     (fault,) = [f for f in demo.manifest["faults"] if f["id"] == "failed_residue_test"]
     with read_connection(demo.engine) as conn:
         found = list_findings(conn, kind="recall.traded_after_failed_test", limit=100_000)
-    assert found, "the supermarket sold pork of the failed batch's slaughter batch after the test"
+    assert found, "the stall that bought part of the failed batch sold it after the test"
     assert {f.event_ids[0] for f in found} <= set(fault["event_ids"])  # the market's failed test
     assert {f.event_ids[1] for f in found} <= set(fault["event_ids"])  # the sales injected with it
     assert all("sold" in f.message_en for f in found)
+    # the stall's retail sales, downstream of the failed batch; not the supermarket's packs of the
+    # same slaughter batch, which never passed through the tested market batch
+    assert all(any(fault["detail"]["stall_market"] in i for i in f.identifiers) for f in found)
 
 
 def test_one_login_per_role(demo: Demo) -> None:

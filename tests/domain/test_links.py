@@ -5,6 +5,7 @@ from __future__ import annotations
 import timeit
 
 from zhuisu.domain.event_model import ZHUISU_NS
+from zhuisu.domain import epc
 from zhuisu.domain.links import (
     ALL_CHILDREN,
     LinkKind,
@@ -184,10 +185,15 @@ def _pairs(links: tuple[tuple[str, str, int, int, str], ...]) -> set[StoredRow]:
 
 def test_an_events_sources_with_the_same_links_share_one_hub() -> None:
     links = derive(_shipment(), KEYS)
-    assert len(links) == 17  # 3 items × (2 transactions, batch, code) + voucher × 4 + batch → code
+    # a shipment draws its items from the batch: 3 items × (2 transactions, code) + batch → 3
+    # items + voucher × 4 + batch → code
+    assert len(links) == 17
+    items = [epc.canonical(f"urn:epc:id:sgtin:6901234.012345.{n}") for n in range(3)]
+    batch = "urn:zhuisu:batch:urn:epc:id:sgln:6901234.00001.0:PC01"
+    assert {lk[:2] for lk in links if lk[2] == LinkKind.BATCH} == {(batch, i) for i in items}
     rows = walk_rows(links, 9)
-    # items → hub → 4 pivots (7 links) instead of 12, each link under both ends: 24 rows, not 34
-    assert len(rows) == 24 and len({r[:3] for r in rows}) == 24
+    # items → hub → 3 pivots (6 links) instead of 9, each link under both ends: 28 rows, not 34
+    assert len(rows) == 28 and len({r[:3] for r in rows}) == 28
     hubs = {r[0] for r in rows if is_hub(r[0])}
     assert hubs == {"urn:zhuisu:hub:9.0"}
     assert {r[3] for r in rows if r[2] in hubs and r[1] == Step.DOWN} == {LinkKind.HUB}

@@ -124,6 +124,9 @@ class TraceResult:
     steps: list[TraceEvent] = field(default_factory=list)
     nodes: list[TraceNode] = field(default_factory=list)
     edges: list[TraceEdge] = field(default_factory=list)
+    #: eventID → (stored JSON, namespaces column) of every step the reader may see: the trace read
+    #: them already, so pages that show more of each step need not read them again (not in JSON)
+    documents: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     @property
     def events(self) -> list[str]:
@@ -267,6 +270,7 @@ def _assemble(
     result = TraceResult(identifier, direction, steps=steps)
     result.nodes = _nodes(closure, edges, steps)
     visible = {pk: info for pk, info in chosen.items() if pk not in hidden}
+    result.documents = {info.event_id: (info.doc, info.namespaces) for info in visible.values() if info.doc}
     result.edges = [_edge(e, visible) for e in edges] + _holding_edges(steps)
     return result
 

@@ -5,10 +5,10 @@ find it (``chain.checks.FindingKind`` values present in this build), or "check s
 fault                  what happens                                             found by
 =====================  =======================================================  ============================
 failed_residue_test    a pork batch fails the 瘦肉精 test at a wholesale market;  recall.traded_after_
-                       the market stops trading it, but a supermarket keeps     failed_test
-                       selling pork of the same slaughter batch after the
-                       failure (MOFCOM 检测不合格 → 停止交易指令); a recall scope
-                       is opened from the pig batch's code
+                       the market stops trading it, but a stall that bought a   failed_test
+                       side of it minutes before the result keeps selling it
+                       (MOFCOM 检测不合格 → 停止交易指令 to every downstream
+                       node); a recall scope is opened from the pig batch's code
 weight_mismatch        a supermarket sells 20 % more of a pork lot than it      quantity.oversold
                        packed (Σ sold ≤ Σ entered, the MOFCOM rule)
 broken_chain           a stall sells pork under a code it never received        chain_break.unreceived_sale
@@ -74,9 +74,9 @@ class Fault:
 FAULTS = (
     Fault(
         "failed_residue_test",
-        "批发市场一批猪肉瘦肉精检测不合格,超市在此之后仍销售同一屠宰批次的猪肉;启动召回",
-        "a pork batch fails the clenbuterol test at a wholesale market, a supermarket still sells pork "
-        "of the same slaughter batch afterwards: recall",
+        "批发市场一批猪肉瘦肉精检测不合格,检测结果出来前已购入一部分的摊位此后仍在销售;启动召回",
+        "a pork batch fails the clenbuterol test at a wholesale market; a stall that bought part of it "
+        "before the result keeps selling it afterwards: recall",
         ("recall.traded_after_failed_test",),
     ),
     Fault(
@@ -168,12 +168,29 @@ def inject(day: Day, plan: Plan) -> None:
     mark = len(day.out.event_ids)
     lot = food.pork_batch(day, day.pick("pig_farm"), sh, 2)
     code = day.code(sh, "白条猪", "meat")
-    food.pork_exit(day, lot, market, code, round(lot.carcass_kg * 0.8, 1), 7)
-    food.pork_market_entry(day, lot, market, code, round(lot.carcass_kg * 0.8, 1), 9, passed=False)
+    entered = round(lot.carcass_kg * 0.8, 1)
+    food.pork_exit(day, lot, market, code, entered, 7)
+    # the market sells a side to a stall at 09:10, before the 09:30 test result; the test fails
+    # and the market stops, but the stall goes on selling its pork from 10:00 (downstream of the
+    # failed batch: the stop-trading instruction binds it too)
+    batch = food.pork_market_entry(day, lot, market, code, entered, 9, passed=False)
+    # a stall that reports on time, so that its sales are stored with the fault's records
+    stall = next(s for s in city.stalls if s.operator_code not in day.ledger.late)
+    side = round(entered / 4, 1)
+    price = day.price(food.PORK_PRICE)
+    sold = food.wholesale_sale(
+        day, "pork.wholesale.sale", market, stall.market, batch, "白条猪", side, price, 9 + 1 / 6, "meat"
+    )
+    food.stall_sells(day, stall, "pork", sold, "猪肉", side, price, 10, lot.quarantine_cert)
     food.supermarket_pork(day, lot, city.of("supermarket")[0], 40.0, 7)
     _stored(day, f["failed_residue_test"], mark)
     f["failed_residue_test"].identifiers = [lot.farm_code, code]
-    f["failed_residue_test"].detail = {"market": market.key, "test_item": food.RESIDUE_TEST}
+    f["failed_residue_test"].detail = {
+        "market": market.key,
+        "test_item": food.RESIDUE_TEST,
+        "stall_market": stall.market.key,
+        "stall": stall.operator_code,
+    }
     plan.recall_seeds = [lot.farm_code]
 
     mark = len(day.out.event_ids)

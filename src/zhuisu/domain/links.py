@@ -35,8 +35,12 @@ TRACE_CODE         same source: each outgoing record (出场 / 交易 / 销售) 
 BATCH              same source, wholesale batching: 同一批发商 + 同一检疫证/产地证明 = 同一批次
                    (``zs:batchNo``, JCPCH / JHPCH). The batch is a node scoped by the subject
                    (``zs:subject``, else ``zs:operatorCode``, else bizLocation, else readPoint);
-                   the event's lot-level objects → the batch, and the batch takes part in the
-                   VOUCHER and TRACE_CODE edges of the event like any other object.
+                   the event's lot-level objects → the batch ("booked" into it), except on an
+                   outbound step (shipping, departing, retail_selling, dispensing), where the
+                   record names the batch it sells from: batch → the objects ("drawn" from it),
+                   so a portion's history does not run through the batch into its siblings. The
+                   batch takes part in the VOUCHER and TRACE_CODE edges of the event like any
+                   other object.
 =================  ==========================================================================
 
 Only lot-level or instance-level identifiers become nodes: a GTIN without lot (a product class
@@ -363,7 +367,13 @@ def _trace_fields(
     links: list[Link] = []
     batch = _batch(event, keys)
     if batch is not None:
-        links.extend((o, batch, LinkKind.BATCH, CERTAIN, "batch.booked") for o in objects)
+        if event.get("bizStep") in _OUTBOUND:
+            # a sale or shipment draws its objects from the batch (批发交易 / 零售 records carry the
+            # entry batch number, JCPCH): batch → each portion, so a sold portion's back trace
+            # reaches the batch and not, through it, every other portion sold from it
+            links.extend((batch, o, LinkKind.BATCH, CERTAIN, "batch.drawn") for o in objects)
+        else:
+            links.extend((o, batch, LinkKind.BATCH, CERTAIN, "batch.booked") for o in objects)
         objects = [*objects, batch]
     codes = [c for c in (_node(v) for v in _field(event, keys.trace_code)) if c]
     vouchers = [v for v in (_node(v) for v in _field(event, keys.voucher)) if v]

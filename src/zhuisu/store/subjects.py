@@ -9,6 +9,7 @@ the retry reads the new maximum. SQLite serialises writers at BEGIN, so it never
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, TypeVar
@@ -152,6 +153,16 @@ def insert_subject(conn: Connection, values: dict[str, Any]) -> int | None:
 def subject_by_key(conn: Connection, key: str) -> SubjectRow | None:
     row = conn.execute(select(subjects).where(subjects.c.key == key)).first()
     return None if row is None else _as(SubjectRow, row)
+
+
+def names_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, str]:
+    """subject key → filed name, for the keys that name a subject (one indexed read per 500)."""
+    wanted = sorted(set(keys))
+    out: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        stmt = select(subjects.c.key, subjects.c.name).where(subjects.c.key.in_(wanted[start : start + 500]))
+        out.update((str(key), str(name)) for key, name in conn.execute(stmt))
+    return out
 
 
 def subject_by_id(conn: Connection, subject_id: int) -> SubjectRow | None:

@@ -10,6 +10,7 @@ commit; ``now`` is injectable so that deadlines can be tested.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -488,6 +489,14 @@ def get_subject(conn: Connection, key: str) -> dict[str, Any]:
             for a in store.audit_of(conn, row.id)
         ],
     }
+
+
+def subject_names(conn: Connection, keys: Iterable[str]) -> dict[str, str]:
+    """key as given → filed name, for those that name a filed subject (any filing state); the
+    pages that only show who held what read this instead of whole subjects (``get_subject``)."""
+    given = {key: key.strip().upper() for key in keys if key and key.strip()}
+    names = store.names_by_key(conn, given.values())
+    return {key: names[norm] for key, norm in given.items() if norm in names}
 
 
 def list_subjects(

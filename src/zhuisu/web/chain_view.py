@@ -72,6 +72,7 @@ def chain_view(
     pass through."""
     result: TraceResult = trace(conn, identifier, direction=direction, visibility=visibility)
     names = SubjectNames(conn)
+    names.load(step.subject for step in result.steps)
     docs = event_extensions(conn, result)
     view = ChainView(result.identifier, direction)
     for step in result.steps:

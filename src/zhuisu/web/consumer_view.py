@@ -8,6 +8,7 @@ responsible subject's filed name. Only published facts appear: no quantities, pr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -74,34 +75,42 @@ def _extensions(doc: dict[str, Any], namespaces: dict[str, str]) -> dict[str, An
 
 
 def event_extensions(conn: Connection, result: TraceResult) -> dict[str, dict[str, Any]]:
+    """The zhuisu fields of each visible step, from the documents the trace already read (a step
+    whose document it did not keep is read by eventID)."""
     out: dict[str, dict[str, Any]] = {}
     for step in result.steps:
         if step.opaque is not None or not step.event_id:
             continue  # a hop the reader may not see: no document to read
-        stored = [e for e in get_event(conn, step.event_id) if not e.error_declared] or get_event(
-            conn, step.event_id
-        )
-        namespaces = orjson.loads(stored[0].namespaces) if stored[0].namespaces else {}
-        out[step.event_id] = _extensions(orjson.loads(stored[0].doc), namespaces)
+        kept = result.documents.get(step.event_id)
+        if kept is None:
+            stored = [e for e in get_event(conn, step.event_id) if not e.error_declared] or get_event(
+                conn, step.event_id
+            )
+            kept = (stored[0].doc, stored[0].namespaces)
+        doc, namespaces = kept
+        out[step.event_id] = _extensions(orjson.loads(doc), orjson.loads(namespaces) if namespaces else {})
     return out
 
 
 class SubjectNames:
-    """Filed names of subjects, looked up once each."""
+    """Filed names of subjects: ``load`` reads many at once (names only), a miss reads one."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.cache: dict[str, str | None] = {}
 
+    def load(self, keys: Iterable[str | None]) -> None:
+        wanted = {k for k in keys if k and k not in self.cache}
+        if wanted:
+            found = subjects.subject_names(self.conn, wanted)
+            self.cache.update({k: found.get(k) for k in wanted})
+
     def __call__(self, key: str | None) -> str | None:
         if not key:
             return None
         if key not in self.cache:
-            try:
-                self.cache[key] = str(subjects.get_subject(self.conn, key)["name"])
-            except NotFound:
-                self.cache[key] = None
-        return self.cache[key]
+            self.load([key])
+        return self.cache.get(key)
 
 
 CERTIFICATES = (
@@ -138,6 +147,8 @@ def consumer_trace(conn: Connection, code: str) -> ConsumerTrace:
             f"没有查到追溯码 {found.canonical} 的记录", f"no record of the trace code {found.canonical}"
         )
     names = SubjectNames(conn)
+    steps = result.steps if result is not None else []
+    names.load([issued["subject"] if issued else None, *(step.subject for step in steps)])
     if issued is not None:
         view.product, view.status = issued["product_name"], issued["status"]
         view.voided_at, view.void_reason = issued["voided_at"], issued["void_reason"]
