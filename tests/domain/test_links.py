@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import timeit
 
-from zhuisu.domain.event_model import ZHUISU_NS
 from zhuisu.domain import epc
+from zhuisu.domain.event_model import ZHUISU_NS
 from zhuisu.domain.links import (
     ALL_CHILDREN,
     LinkKind,
