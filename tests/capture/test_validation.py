@@ -1092,3 +1092,40 @@ def test_everything_the_official_schema_refuses_is_refused(data: st.DataObject) 
         return
     _, problems = check_event(event, _namespaces(doc))
     assert problems, f"{name}[{index}] {mutation} {where}: the official schema refuses, we accepted"
+
+
+# ---- what the fast pass remembers ----------------------------------------------------------------
+
+
+def test_an_extension_key_found_valid_is_checked_again_under_other_namespaces() -> None:
+    # the fast pass remembers the extension keys it found valid, for the namespaces they were
+    # valid under: the same key under namespaces without its prefix is still refused
+    event = make_event(**{"ex:grade": "A"})
+    assert check_event(event, NS)[1] == []
+    assert check_event(event, NS)[1] == []
+    assert _codes_paths(check_event(event, {"zs": ZHUISU_NS})[1]) == {
+        ("extension.undeclared_prefix", "ex:grade")
+    }
+    assert check_event(event, NS)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        ({"type": "Temperature", "value": 4.5, "uom": "CEL"}, set()),
+        ({"type": "Temperature", "value": "4.5", "uom": "CEL"}, {("event.bad_type", f"{REPORT}.value")}),
+        ({"type": "Temperature", "value": 4.5, "uom": "cel"}, {("uom.bad_code", f"{REPORT}.uom")}),
+        ({"type": "Temprature", "value": 4.5, "uom": "CEL"}, {("sensor.unknown_type", f"{REPORT}.type")}),
+        ({"type": "Temperature", "value": True, "uom": "CEL"}, {("event.bad_type", f"{REPORT}.value")}),
+        ({"type": "Temperature", "value": 4.5, "uom": ["CEL"]}, {("event.bad_type", f"{REPORT}.uom")}),
+    ],
+)
+def test_the_common_sensor_report_shape_is_checked_like_any_other(
+    report: dict[str, Any], expected: set[tuple[str, str]]
+) -> None:
+    # the fast pass takes {type, value, uom} reports whole; a fault in one is found where it stands
+    check_event(make_event(), NS)  # the unit CEL is learnt as valid
+    event = _set(OBJ, "sensorElementList[0].sensorReport[0]", report)
+    out, problems = check_event(event, NS)
+    assert _codes_paths(problems) == expected
+    assert (out, problems) == _slow(event, NS)

@@ -363,3 +363,36 @@ def test_every_identifier_in_the_gs1_examples_matches_the_reference_normaliser()
         converted += 1
         assert epc.canonical(value) == expected, value
     assert converted > 100  # the examples are full of EPCs; an empty run would prove nothing
+
+
+_SERIAL_CHARS = "AZaz09._';=-%/&!"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text("0123456789", min_size=11, max_size=14),
+    st.integers(min_value=5, max_value=13),
+    st.text(_SERIAL_CHARS, max_size=21),
+    st.sampled_from(["sgtin", "gdti"]),
+)
+def test_the_urn_fast_paths_agree_with_the_general_parser(
+    digits: str, cut: int, serial: str, scheme: str
+) -> None:
+    # the fast paths of the common SGTIN and GDTI spellings give what the general parser gives,
+    # or leave the URN to it (whose errors are then raised as before)
+    urn = f"urn:epc:id:{scheme}:{digits[:cut]}.{digits[cut:]}.{serial}"
+    fast = epc._fast_sgtin(urn) if scheme == "sgtin" else epc._fast_gdti(urn)
+    try:
+        key = epc._parse_urn(urn)
+    except ValueError:
+        assert fast is None
+        return
+    assert key is not None
+    assert fast is None or fast == epc._format_dl(key[0], key[1], key[2])
+
+
+def test_the_gdti_fast_path_takes_the_common_spelling() -> None:
+    assert epc._fast_gdti("urn:epc:id:gdti:6901234.00001.PO17") == "https://id.gs1.org/253/6901234000016PO17"
+    assert epc._fast_gdti("urn:epc:id:gdti:690123400001..PO.1") is not None  # 12-digit company, no type
+    assert epc._fast_gdti("urn:epc:id:gdti:6901234.00001.P%2F1") is None  # escaped: the general path
+    assert epc.canonical("urn:epc:id:gdti:6901234.00001.P%2F1") == "https://id.gs1.org/253/6901234000016P%2F1"

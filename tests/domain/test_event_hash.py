@@ -29,6 +29,7 @@ from tests.reference import REFERENCE, reference_path
 from zhuisu.domain import cbv
 from zhuisu.domain import event_hash as eh
 from zhuisu.domain.event_hash import event_hash, prehash_string, utc_millis
+from zhuisu.domain.prehash_fast import FastPrehasher
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 NS = {"ext": "https://ns.example.com/epcis/"}
@@ -790,3 +791,51 @@ def test_fast_path_takes_the_common_event() -> None:
     sensor = [{"sensorMetadata": {"time": "2024-03-01T08:00:00+08:00"}, "sensorReport": [{"value": 4}]}]
     assert eh._fast_prehash(base_event(sensorElementList=sensor), NS) is not None
     assert eh._fast_prehash(base_event(ilmd={"ext:lot": "1"}), NS) is None
+
+
+# --------------------------------------------------------------------------- memos of one document
+
+_NAMESPACE_CHOICES = [NS, {**NS, "other": "urn:other:"}, {}]
+# one hasher per namespaces for the whole run: its memos carry over from example to example, as
+# they do from event to event of a document
+_SHARED_HASHERS = [FastPrehasher(namespaces) for namespaces in _NAMESPACE_CHOICES]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(common_events(), min_size=1, max_size=4), st.integers(min_value=0, max_value=2))
+def test_a_hasher_kept_for_many_events_equals_the_general_path(
+    events: list[dict[str, Any]], which: int
+) -> None:
+    namespaces = _NAMESPACE_CHOICES[which]
+    for event in events:
+        fast = _SHARED_HASHERS[which].prehash(event)
+        assert fast is None or fast == eh._Hasher(namespaces).event(event)
+
+
+def test_a_hasher_is_not_reused_for_other_namespaces() -> None:
+    event = base_event(**{"ext:inspection": "JY-1", "other:grade": "A"})
+    namespaces = dict(NS)
+    first = eh.hasher_for(namespaces)
+    assert eh.hasher_for(dict(NS)) is first
+    with_ext = event_hash(event, namespaces)
+    namespaces["other"] = "urn:other:"  # the caller's dict changed after use
+    assert eh.hasher_for(namespaces) is not first
+    assert event_hash(event, namespaces) != with_ext
+    assert "other:grade=A" in prehash_string(event, NS)
+    assert "{urn:other:}grade=A" in prehash_string(event, namespaces)
+    assert event_hash(event, NS) == with_ext
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("31011500100010000000", "31011500100010000384"),  # 13 significant digits: through a float
+        ("0031011500200010001234", "31011500200010001234"),  # 18: exact (D4)
+        ("1234567890123456789012345678", "1234567890123456789012345678"),  # 28: exact
+        ("12345678901234567890123456789", "12345678901234567890123456790"),  # 29: Decimal's precision
+        ("0000000000000000", "0"),
+        ("1" + "0" * 400, "1" + "0" * 400),  # no finite float: not a number, hashed as written
+    ],
+)
+def test_long_integers_are_written_as_before(text: str, expected: str) -> None:
+    assert eh._Hasher({}).value(text) == expected

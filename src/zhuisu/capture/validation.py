@@ -264,6 +264,7 @@ def _check_persistent_disposition(value: Any, base: str, key: str, ctx: _Ctx) ->
 # ---- sensor elements (EPCIS 2.0 §7.3.8) ---------------------------------------------------------
 
 _SENSOR_TIME_KEYS = frozenset({"time", "startTime", "endTime"})
+_MEASUREMENT_WORDS = cbv.MEASUREMENT_TYPES
 _SENSOR_SHARED = frozenset(SENSOR_SHARED_ATTRIBUTES)
 _SENSOR_ELEMENT_KEYS = frozenset({"sensorMetadata", "sensorReport"})
 
@@ -366,6 +367,23 @@ def _check_sensor_elements(value: Any, base: str, key: str, ctx: _Ctx) -> Any:
                 ctx.add(Code.EMPTY, report_path)
             checked = []
             for j, raw in enumerate(raw_reports):
+                if not slow and type(raw) is dict and len(raw) == 3:
+                    # fast pass: the common report {type: a bare gs1:MeasurementType word, value:
+                    # a finite number, uom: a unit found valid before}, which breaks no rule of
+                    # _check_report_rules and names no time
+                    kind = raw.get("type")
+                    unit = raw.get("uom")
+                    if (
+                        type(kind) is str
+                        and type(unit) is str
+                        and kind in _MEASUREMENT_WORDS
+                        and unit in _KNOWN_UOMS
+                        and _is_number(raw.get("value", _MISSING))
+                    ):
+                        report = dict(raw)
+                        reports.append((report_path, report))
+                        checked.append(report)
+                        continue
                 times: dict[str, str] = {}
                 one_path = f"{report_path}[{j}]" if slow else report_path
                 report = _check_sensor_object(raw, one_path, ctx, _REPORT_TABLE, times)
@@ -393,6 +411,14 @@ def _later(a: str, b: str) -> bool:
     """Date-time ``a`` is after ``b`` (both valid DateTimeStamps)."""
     if len(a) == len(b) and a[-6:] == b[-6:]:
         return a > b  # same offset and same precision: the text orders like the time
+    if a[-6:] == b[-6:] and a[-6] in "+-":
+        # same offset, other precision (a sensor time to the second, the event time to the
+        # millisecond): the local date-times order like the time; fractions of up to 6 digits
+        # (what datetime keeps) compare as digits, right-padded
+        first_fraction = a[20:-6]
+        second_fraction = b[20:-6]
+        if len(first_fraction) <= 6 and len(second_fraction) <= 6:
+            return (a[:19], first_fraction.ljust(6, "0")) > (b[:19], second_fraction.ljust(6, "0"))
     first = _parse_iso(a)
     second = _parse_iso(b)
     return first is not None and second is not None and first > second
@@ -589,6 +615,23 @@ def _namespaces_with_context(context: Any, namespaces: Mapping[str, str]) -> Map
     return {**namespaces, **extra} if extra else namespaces
 
 
+# Event-level extension keys found valid (EPCIS 2.0 §6.3: ``prefix:local`` with a declared prefix),
+# for the namespaces last seen, with their own copy of them: whether a key is valid depends only on
+# the namespaces, and the events of a document repeat the same keys (eight per event of a trace
+# record); other namespaces start a new set.
+_VALID_KEYS_MAX = 10_000
+_valid_keys: list[tuple[dict[str, str], set[str]]] = []
+
+
+def _valid_extension_keys(namespaces: Mapping[str, str]) -> set[str]:
+    for own, keys in _valid_keys:
+        if own == namespaces:
+            return keys
+    keys = set()
+    _valid_keys[:] = [(dict(namespaces), keys)]
+    return keys
+
+
 # ---- entry point ----------------------------------------------------------------------------------
 
 
@@ -645,17 +688,24 @@ def _walk(
         table = _ANY_EVENT_TABLE
     out: dict[str, Any] = {}
     checkers = table.checkers
+    valid_keys = _valid_extension_keys(ctx.namespaces)
     for key, value in event.items():
         check = checkers.get(key)
         if check is not None:
             out[key] = check(value, "", key, ctx)
+            continue
+        if key in valid_keys:
+            out[key] = value  # an extension key found valid before (neither ilmd nor standard)
             continue
         if key == "ilmd":
             ctx.add(Code.ILMD_NOT_ALLOWED, "ilmd", f"{event_type} 没有 ILMD", f"{event_type} has no ILMD")
         elif key in STANDARD_EVENT_FIELDS:
             ctx.add(Code.FIELD_NOT_ALLOWED, key, f"{event_type} 没有 {key}", f"{event_type} has no {key}")
         else:
+            found = len(ctx.problems)
             _check_extension_key(key, "", ctx)
+            if len(ctx.problems) == found and type(key) is str and len(valid_keys) < _VALID_KEYS_MAX:
+                valid_keys.add(key)
         out[str(key)] = value
     for name in table.required:
         if name not in event:

@@ -520,19 +520,41 @@ def _format_dl(ai: str, value: str, qualifier: tuple[str, str] | None) -> str:
 # Fast paths for the two spellings that dominate capture traffic (an SGTIN URN; a GTIN Digital Link
 # with at most a serial or lot and no custom path), restricted to serials that need no escaping.
 # They give exactly what the general parser gives; anything else falls through to it.
-_FAST_SGTIN = re.compile(r"urn:epc:id:sgtin:(\d{6,12})\.(\d{1,7})\.([A-Za-z0-9._';=-]{1,20})")
+_FAST_SGTIN = re.compile(r"urn:epc:id:sgtin:((\d{6,12})\.(\d{1,7}))\.([A-Za-z0-9._';=-]{1,20})")
 _FAST_GTIN_DL = re.compile(
     r"https?://[^/?#]+/(?:01|gtin)/(\d{14})(?:/(21|10|ser|lot)/([A-Za-z0-9._';=-]{1,20}))?/?(?:[?#].*)?",
     re.DOTALL,
 )
 _FAST_QUALIFIER = {"21": "21", "ser": "21", "10": "10", "lot": "10"}
+# A GDTI URN (TDS, GDTI: company prefix + document type, 12 digits, then a serial of up to 17
+# characters, AI 253) whose serial needs no escaping: the business transactions of most events.
+_FAST_GDTI = re.compile(r"urn:epc:id:gdti:(\d{6,12})\.(\d{0,6})\.([A-Za-z0-9._';=-]{1,17})")
 
 
 def _fast_sgtin(identifier: str) -> str | None:
     match = _FAST_SGTIN.fullmatch(identifier)
-    if match is None or len(match[1]) + len(match[2]) != 13:
+    if match is None:
         return None
-    return f"{CANONICAL_HOST}/01/{_gtin(match[1], match[2], 'sgtin')}/21/{match[3]}"
+    # the Digital Link up to the serial, by "company.reference": serials are new, classes recur
+    head = _sgtin_heads.get(match[1])
+    if head is None:
+        if len(match[2]) + len(match[3]) != 13:
+            return None
+        if len(_sgtin_heads) >= _MAX_HEADS:
+            _sgtin_heads.clear()
+        head = _sgtin_heads[match[1]] = f"{CANONICAL_HOST}/01/{_gtin(match[2], match[3], 'sgtin')}/21/"
+    return head + match[4]
+
+
+_MAX_HEADS = 1 << 14
+_sgtin_heads: dict[str, str] = {}
+
+
+def _fast_gdti(identifier: str) -> str | None:
+    match = _FAST_GDTI.fullmatch(identifier)
+    if match is None or len(match[1]) + len(match[2]) != 12:
+        return None
+    return f"{CANONICAL_HOST}/253/{_keyed(match[1] + match[2])}{match[3]}"
 
 
 def _fast_gtin_dl(identifier: str) -> str | None:
@@ -570,7 +592,12 @@ _canonical_cache: dict[str, str] = {}
 
 def _canonical(identifier: str) -> str:
     if identifier.startswith("urn:epc:"):
-        fast = _fast_sgtin(identifier) if identifier.startswith("urn:epc:id:sgtin:") else None
+        if identifier.startswith("urn:epc:id:sgtin:"):
+            fast = _fast_sgtin(identifier)
+        elif identifier.startswith("urn:epc:id:gdti:"):
+            fast = _fast_gdti(identifier)
+        else:
+            fast = None
         key = None if fast is not None else _parse_urn(identifier)
     elif identifier.startswith(("https://", "http://")):
         fast = _fast_gtin_dl(identifier)

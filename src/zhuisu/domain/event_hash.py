@@ -89,7 +89,9 @@ EPCIS 1.2 XML is hashed as the 2.0 event it is read into (``capture/formats/epci
 Speed: capture hashes every event, so the common shape (string fields, identifier lists, plain
 quantities, ``{"id": …}`` locations, type/value pairs, scalar extensions) takes a flat fast path;
 anything else takes the general one. Both give the same string (a property test checks it).
-Normalised scalar values and time-zone conversions per minute are memoised in bounded dicts.
+Normalised scalar values and time-zone conversions per minute are memoised in bounded dicts, and
+an :class:`EventHasher` (one per set of namespace prefixes) remembers per document what each event
+key is and what each raw value normalises to.
 """
 
 from __future__ import annotations
@@ -99,17 +101,66 @@ from collections.abc import Mapping
 from typing import Any
 
 from zhuisu.domain.prehash import CBV_WEB_PREFIX, HASH_VERSION, _Hasher, utc_millis
-from zhuisu.domain.prehash_fast import _fast_prehash
+from zhuisu.domain.prehash_fast import FastPrehasher, _fast_prehash
 
 __all__ = [
     "CBV_WEB_PREFIX",
     "HASH_VERSION",
+    "EventHasher",
     "_Hasher",
     "_fast_prehash",
     "event_hash",
+    "hasher_for",
     "prehash_string",
     "utc_millis",
 ]
+
+
+_MAX_NAMES = 10_000
+
+
+class EventHasher:
+    """Event Hash IDs of the events of one document: its namespace prefixes, and the memos of the
+    fast path (event keys and values recur from event to event, see ``domain.prehash_fast``)."""
+
+    __slots__ = ("_fast", "_general", "namespaces")
+
+    def __init__(self, namespaces: Mapping[str, str]) -> None:
+        self.namespaces = namespaces
+        self._fast = FastPrehasher(namespaces)
+        self._general: _Hasher | None = None
+
+    def prehash_string(self, event: Mapping[str, Any]) -> str:
+        """The canonical pre-hash string of a canonical event (CBV 2.0 §8.9 rules 1-21)."""
+        fast = self._fast.prehash(event)
+        if fast is not None:
+            return fast
+        general = self._general
+        if general is None or len(general.names) > _MAX_NAMES:  # its name memo is unbounded
+            general = self._general = _Hasher(self.namespaces)
+        return general.event(event)
+
+    def event_hash(self, event: Mapping[str, Any]) -> str:
+        """The EPCIS Event Hash ID: ``ni:///sha-256;{hex}?ver=CBV2.0`` (CBV 2.0 §8.9 rules 22-24)."""
+        digest = hashlib.sha256(self.prehash_string(event).encode()).hexdigest()
+        return f"ni:///sha-256;{digest}?ver={HASH_VERSION}"
+
+
+# The hasher of the namespaces last asked for, with its own copy of them: successive calls for
+# the events of one document share its memos; other namespaces (or the same dict changed since)
+# get a new one.
+_recent: list[tuple[dict[str, str], EventHasher]] = []
+
+
+def hasher_for(namespaces: Mapping[str, str]) -> EventHasher:
+    """An EventHasher for ``namespaces``: the last one made when they are unchanged."""
+    for own, hasher in _recent:
+        if own == namespaces:
+            return hasher
+    own = dict(namespaces)
+    hasher = EventHasher(own)
+    _recent[:] = [(own, hasher)]
+    return hasher
 
 
 def prehash_string(event: Mapping[str, Any], namespaces: Mapping[str, str]) -> str:
@@ -118,11 +169,9 @@ def prehash_string(event: Mapping[str, Any], namespaces: Mapping[str, str]) -> s
     ``namespaces`` maps the prefixes of the event's extension keys (``prefix:local`` and, from XML,
     ``@prefix:local``) to their namespace IRIs, as declared by the document.
     """
-    fast = _fast_prehash(event, namespaces)
-    return fast if fast is not None else _Hasher(namespaces).event(event)
+    return hasher_for(namespaces).prehash_string(event)
 
 
 def event_hash(event: Mapping[str, Any], namespaces: Mapping[str, str]) -> str:
     """The EPCIS Event Hash ID: ``ni:///sha-256;{hex}?ver=CBV2.0`` (CBV 2.0 §8.9 rules 22-24)."""
-    digest = hashlib.sha256(prehash_string(event, namespaces).encode()).hexdigest()
-    return f"ni:///sha-256;{digest}?ver={HASH_VERSION}"
+    return hasher_for(namespaces).event_hash(event)

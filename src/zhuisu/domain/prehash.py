@@ -81,6 +81,16 @@ def _number(text: str) -> str | None:
         return None
     if not isfinite(number):
         return None
+    if len(text) <= 15:  # at most 15 significant digits: the float is exact enough
+        return str(int(number)) if number.is_integer() else str(number)
+    if text.isdigit() and text.isascii():
+        # an integer (trace codes, document numbers): the text is its own mantissa, and below
+        # Decimal's default 28 digits of precision the exact value is the text without zeros ahead
+        significant = len(text.strip("0"))
+        if significant <= 15:
+            return str(int(number))
+        if significant <= 28:
+            return text.lstrip("0")
     mantissa = text.lstrip("+-").replace("E", "e").split("e")[0].replace(".", "").replace("_", "")
     if len(mantissa.strip("0")) > 15:
         try:
@@ -92,6 +102,9 @@ def _number(text: str) -> str | None:
 
 def _normalise(text: str) -> str:
     """CURIE (rule 15), CBV URN → Web URI (14), number (6-7), GS1 key → canonical DL (17-18)."""
+    if text.startswith("urn:epc:"):
+        # an EPC URN (an EPCIS 1.x CBV URN starts urn:epcglobal:) is neither a CURIE nor a number
+        return _gs1_key(text)
     colon = text.find(":")
     if 0 < colon < 6:
         iri = _WELL_KNOWN_PREFIXES.get(text[: colon + 1])
@@ -104,6 +117,12 @@ def _normalise(text: str) -> str:
     number = _number(text)
     if number is not None:
         return number
+    if colon < 0:
+        return text  # neither a URN nor a URL: no GS1 key (epc.canonical would return it as is)
+    return _gs1_key(text)
+
+
+def _gs1_key(text: str) -> str:
     try:
         return epc.canonical(text)
     except ValueError:
