@@ -218,7 +218,9 @@ GOLDEN_SPELLED_QUALITY = [67, 100, 100, 100, 50, 100, 100, 100, 100, 100, 100, 1
 GOLDEN_SPELLED_QUALITY += [100, 100, 100, 80, 100, 100, 100, 83, 100, 100, 100, 80, 100, 100, 100, 50]
 GOLDEN_SPELLED_QUALITY += [100, 100, 100, 75, 100, 100]
 GOLDEN_BENCH_IDS = [
-    "ni:///sha-256;0bbc89f2453e3ea3a3aab0accff36ad5c8b542b69761cee33bc690aef91f0dc4?ver=CBV2.0",
+    # trace code 31010100100010000000: hashed with its exact digits since 2026-11-23 (a float had
+    # written it as another code's spelling; domain/event_hash.py D4)
+    "ni:///sha-256;cbeb725ac698e78585b2b5c205512372d4b8552e971707dc60c461990aea7ed4?ver=CBV2.0",
     "ni:///sha-256;4f5e054ac4670bfd69dd3f9fd757bd1cd390f48ba40328a74feafba2d88b58a1?ver=CBV2.0",
     "ni:///sha-256;52061d91fa7782a2ee7f4187db0eab8fbb90c8c969a8b0036921d87a2a0902ab?ver=CBV2.0",
     "ni:///sha-256;273aadd92fcbb44b56d5df665db3705f543781c1b41290d63b6c6ff90dabb5a2?ver=CBV2.0",

@@ -78,6 +78,8 @@ def neutral(value: str) -> str:
     """D4: a number the oracle would round through a float becomes text on both sides."""
     if _NUMBER.fullmatch(value) and _significant_digits(value) > 15:
         return "n" + value.strip()
+    if value.strip().isdigit() and int(value) > 2**53:  # an integer a float cannot hold exactly
+        return "n" + value.strip()
     return value
 
 
@@ -564,6 +566,9 @@ def test_integral_numbers_and_long_codes() -> None:
     assert "inspection=200" in with_value(200.0)
     # D4: a 20-digit code keeps all its digits (a float would merge these two)
     assert with_value("81234567890123456789") != with_value("81234567890123456790")
+    # … and so does one whose float would be another code's spelling (trailing zeros)
+    assert with_value(31011500100010000000) != with_value(31011500100010000384)
+    assert with_value("31011500100010000000") != with_value("31011500100010000384")
     assert "inspection=81234567890123456789" in with_value("81234567890123456789")
 
 
@@ -829,13 +834,15 @@ def test_a_hasher_is_not_reused_for_other_namespaces() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("31011500100010000000", "31011500100010000384"),  # 13 significant digits: through a float
-        ("0031011500200010001234", "31011500200010001234"),  # 18: exact (D4)
+        # D4: an integer keeps its exact value however many of its digits are zeros: a float
+        # would write this 20-digit trace code as …0384, the spelling of another code
+        ("31011500100010000000", "31011500100010000000"),
+        ("0031011500200010001234", "31011500200010001234"),  # 18 significant digits: exact
         ("1234567890123456789012345678", "1234567890123456789012345678"),  # 28: exact
-        ("12345678901234567890123456789", "12345678901234567890123456790"),  # 29: Decimal's precision
+        ("12345678901234567890123456789", "12345678901234567890123456789"),  # 29: exact too
         ("0000000000000000", "0"),
         ("1" + "0" * 400, "1" + "0" * 400),  # no finite float: not a number, hashed as written
     ],
 )
-def test_long_integers_are_written_as_before(text: str, expected: str) -> None:
+def test_long_integers_keep_their_exact_value(text: str, expected: str) -> None:
     assert eh._Hasher({}).value(text) == expected

@@ -62,8 +62,9 @@ contradicts the algorithm's own requirement that XML and JSON of one event hash 
 * D3 ``xsi:type`` and other XML Schema instance attributes are ignored; the oracle hashes them, so
   GS1's own example pair event_with_identical_hash_id_1.xml / _6.xml (which differ only by an
   explicit ``xsi:type="xsd:string"``) and the JSON twin _7.json get different IDs there.
-* D4 numbers with more than 15 significant digits keep all their digits; the oracle rounds them
-  through a binary float, so two different long numeric codes could share an ID.
+* D4 numbers with more than 15 significant digits, and integers past 2**53 however many of their
+  digits are zeros, keep all their digits; the oracle rounds them through a binary float, so two
+  different long numeric codes (31011500100010000000 and 31011500100010000384) could share an ID.
 * D5 inputs the oracle rejects or crashes on are hashed all the same: a business transaction
   without a type, ``inf`` values, a time that rounds up to the next second, a time without offset
   (taken as UTC; the oracle uses the machine's zone); JSON ``null`` counts as absent.

@@ -84,13 +84,11 @@ def _number(text: str) -> str | None:
     if len(text) <= 15:  # at most 15 significant digits: the float is exact enough
         return str(int(number)) if number.is_integer() else str(number)
     if text.isdigit() and text.isascii():
-        # an integer (trace codes, document numbers): the text is its own mantissa, and below
-        # Decimal's default 28 digits of precision the exact value is the text without zeros ahead
-        significant = len(text.strip("0"))
-        if significant <= 15:
-            return str(int(number))
-        if significant <= 28:
-            return text.lstrip("0")
+        # an integer (trace codes, document numbers): its exact value is the text without zeros
+        # ahead. A float holds it only up to 2**53: it would round the 20-digit trace code
+        # 31011500100010000000 (nine significant digits) to …0384, the spelling of another code,
+        # and two events would share one ID (D4: a float must never merge distinct values)
+        return text.lstrip("0") or "0"
     mantissa = text.lstrip("+-").replace("E", "e").split("e")[0].replace(".", "").replace("_", "")
     if len(mantissa.strip("0")) > 15:
         try:
