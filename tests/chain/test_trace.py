@@ -229,3 +229,88 @@ def test_statistics_keep_the_walk_on_its_primary_key_seek(engine: Engine) -> Non
         assert any("PRIMARY KEY" in line for line in plans), plans
         assert not any("BLOOM" in line for line in plans), plans
     assert {d: _trace(engine, sc.RETAIL_A1, d).events for d in ("back", "forward")} == before
+
+
+def test_a_portion_traces_back_through_its_batch_but_not_into_the_other_portions(engine: Engine) -> None:
+    # a slaughterhouse takes a farm lot into batch P1 (voucher FARM), then ships two portions out of
+    # P1 under new codes C1 and C2 (each exit quotes the farm voucher again, as the meat records
+    # do); market A receives C1, market B C2, and A sells two pieces under R1 and R2. R1's history
+    # runs through C1 and P1 back to the farm, not through P1 into C2, market B or the other sale.
+    farm, sh = "31011800100010000001", sc.SLAUGHTER
+
+    def lot(name: str) -> dict[str, object]:
+        return sc.qty(f"urn:epc:class:lgtin:6901234.000001.{name}", 100.0, "KGM")
+
+    def record(
+        event_id: str, time: str, where: str, name: str, step: str, **fields: str
+    ) -> dict[str, object]:
+        return sc.obj(event_id, time, where, [lot(name)], step=step, fields={"zs:subject": where, **fields})
+
+    c1, c2, r1, r2 = (
+        "31011600400000000001",
+        "31011600400000000002",
+        "31010100200010000001",
+        "31010100200010000002",
+    )
+    out, into, sold = "shipping", "receiving", "retail_selling"
+    sc.store(
+        engine,
+        [
+            record(
+                "urn:uuid:s01", "02T01:00", sh, "P1", into, **{"zs:traceVoucher": farm, "zs:batchNo": "P1"}
+            ),
+            record(
+                "urn:uuid:s02",
+                "02T02:00",
+                sh,
+                "C1",
+                out,
+                **{"zs:traceVoucher": farm, "zs:batchNo": "P1", "zs:traceCode": c1},
+            ),
+            record(
+                "urn:uuid:s03",
+                "02T02:10",
+                sh,
+                "C2",
+                out,
+                **{"zs:traceVoucher": farm, "zs:batchNo": "P1", "zs:traceCode": c2},
+            ),
+            record(
+                "urn:uuid:s04",
+                "02T03:00",
+                sc.MARKET_A,
+                "C1",
+                into,
+                **{"zs:traceVoucher": c1, "zs:batchNo": "MA"},
+            ),
+            record(
+                "urn:uuid:s05",
+                "02T03:30",
+                sc.MARKET_B,
+                "C2",
+                into,
+                **{"zs:traceVoucher": c2, "zs:batchNo": "MB"},
+            ),
+            record(
+                "urn:uuid:s06",
+                "02T04:00",
+                sc.MARKET_A,
+                "R1",
+                sold,
+                **{"zs:batchNo": "MA", "zs:traceCode": r1},
+            ),
+            record(
+                "urn:uuid:s07",
+                "02T04:10",
+                sc.MARKET_A,
+                "R2",
+                sold,
+                **{"zs:batchNo": "MA", "zs:traceCode": r2},
+            ),
+        ],
+    )
+    back = _trace(engine, r1, "back")
+    assert back.events == [f"urn:uuid:s0{n}" for n in (1, 2, 4, 6)]
+    # forward from the batch reaches both portions and both markets
+    forward = _trace(engine, f"urn:zhuisu:batch:{sh}:P1", "forward")
+    assert {f"urn:uuid:s0{n}" for n in (2, 3, 4, 5)} <= set(forward.events)

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, Connection
 
 from zhuisu.chain.rules import KIND_NAMES, NodeKind, node_kind, subject_of_stored
 from zhuisu.domain import epc
-from zhuisu.domain.links import CERTAIN, Step
+from zhuisu.domain.links import CERTAIN, LinkKind, Step
 from zhuisu.domain.parties import canonical_party
 from zhuisu.domain.roles import EVENT_TYPE_NAMES
 from zhuisu.errors import NotFound, ValidationFailed
@@ -242,15 +242,17 @@ def _assemble(
             retail = {e.event_pk for e in outward} - kept
     chosen: dict[int, EventInfo] = {}
     known: dict[int, EventInfo] = {info.pk: info for info in data.linking}
+    known.update((info.pk, info) for _, _, info in data.named)
+    if direction is Direction.BACK:
+        branches |= _siblings(every, nodes, data.onward, known, own)
     named: dict[int, set[str]] = defaultdict(set)
     for node, _role, info in data.named:
-        known[info.pk] = info
         if info.pk in branches or (info.pk in retail and info.biz_step == "retail_selling"):
             continue
         if closure.covers(node, info.time_us):
             chosen[info.pk] = info
             named[info.pk].add(node)
-    for pk in ({e.event_pk for e in edges} | own) - chosen.keys():
+    for pk in ({e.event_pk for e in edges} | own) - chosen.keys() - branches:
         if pk in known:
             chosen[pk] = known[pk]
     for e in edges:
@@ -273,6 +275,39 @@ def _assemble(
     result.documents = {info.event_id: (info.doc, info.namespaces) for info in visible.values() if info.doc}
     result.edges = [_edge(e, visible) for e in edges] + _holding_edges(steps)
     return result
+
+
+# what an outbound record issues: the new trace code, the portions drawn from its batch, the
+# consignment it ships under (domain.links)
+_ISSUING = frozenset({int(LinkKind.TRACE_CODE), int(LinkKind.BATCH), int(LinkKind.BIZ_TRANSACTION)})
+_OUTBOUND_STEPS = frozenset({"shipping", "departing", "retail_selling", "dispensing"})
+_SALES_STEPS = frozenset({"retail_selling", "dispensing"})
+
+
+def _siblings(
+    every: list[EdgeRow], nodes: set[str], onward: set[str], known: dict[int, EventInfo], own: set[int]
+) -> set[int]:
+    """Backward: the outbound records of the trace's batches that issued nothing of the trace — the
+    other portions sold or shipped from the same batch. Each repeats the link from its voucher
+    into the batch (which keeps it among the events that lead in), but what it issued went
+    elsewhere: on to a receipt on record (``onward``), or to a consumer (a retail sale or a
+    dispensing, CBV 2.0). A shipment whose receipt is not on record stays, as in ``_assemble``."""
+    leads_in: set[int] = set()
+    goes_on: dict[int, bool] = {}  # event → whether something it issued outside the trace went on
+    for e in every:
+        if e.kind in _ISSUING:
+            if e.dst in nodes:
+                leads_in.add(e.event_pk)
+            else:
+                goes_on[e.event_pk] = goes_on.get(e.event_pk, False) or e.dst in onward
+    out: set[int] = set()
+    for pk, went_on in goes_on.items():
+        info = known.get(pk)
+        if pk in leads_in or pk in own or info is None or info.biz_step not in _OUTBOUND_STEPS:
+            continue
+        if went_on or info.biz_step in _SALES_STEPS:
+            out.add(pk)
+    return out
 
 
 def _obscured(
