@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from zhuisu.bench import query as query_bench
-from zhuisu.cli.common import DbOption, console
+from zhuisu.cli.common import DbOption, console, fail
+from zhuisu.errors import ZhuisuError
 
 
 def bench_query(
@@ -18,9 +19,21 @@ def bench_query(
     ] = 1_000_000,
     db: DbOption = None,
     json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Keep the built store here (a SQLite path, or the URL of an existing database): "
+            "reused by later runs of the same --events, continued by a larger one; --db is then "
+            "ignored. 保留并复用基准数据库。",
+        ),
+    ] = None,
 ) -> None:
     """Query latency (p50 / p99) and paged export rate vs the same SQL run raw. 查询性能。"""
-    figures = query_bench.run(events=events, db=db)
+    try:
+        figures = query_bench.run(events=events, db=db, store_at=store)
+    except ZhuisuError as exc:
+        raise fail(exc) from exc
     if json:
         typer.echo(orjson.dumps(figures.as_dict()).decode())
         return

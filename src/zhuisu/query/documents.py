@@ -1,7 +1,8 @@
 """EPCIS 2.0 query output documents (EPCIS 2.0 §12 JSON-LD binding, EPCISQueryDocument).
 
 Stored events are canonical JSON text; output joins them into one document without re-encoding
-each event (the text is spliced in), and declares the extension prefixes the events use in the
+each event (the text is spliced in: a query page reads it from the store as UTF-8 bytes, so it is
+not even decoded into a str and encoded back), and declares the extension prefixes the events use in the
 document's ``@context`` next to the standard context URL. An event is parsed and re-encoded only
 when it must change: its identifiers are to be written in another form (``GS1-EPC-Format``), or
 one of its prefixes is bound to a different namespace by an earlier event of the page (it is then
@@ -25,7 +26,7 @@ EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 
 class StoredDoc(Protocol):
     @property
-    def doc(self) -> str: ...
+    def doc(self) -> str | bytes: ...
 
     @property
     def namespaces(self) -> str | None: ...
@@ -101,12 +102,15 @@ def _translate(event: dict[str, Any], convert: Callable[[str], str]) -> None:
                 item[inner] = convert(item[inner])
 
 
-def _needs_translation(doc: str, fmt: EpcFormat) -> bool:
-    if fmt is EpcFormat.DIGITAL_LINK:
-        return "urn:epc:" in doc
-    if fmt is EpcFormat.URN:
-        return "http" in doc
-    return False
+#: text whose presence means an identifier may need rewriting into the format asked for
+_TRANSLATED_FROM = {EpcFormat.DIGITAL_LINK: "urn:epc:", EpcFormat.URN: "http"}
+
+
+def _needs_translation(doc: str | bytes, fmt: EpcFormat) -> bool:
+    mark = _TRANSLATED_FROM.get(fmt)
+    if mark is None:
+        return False
+    return mark.encode() in doc if isinstance(doc, bytes) else mark in doc
 
 
 # ------------------------------------------------------------------------------ prefixes
@@ -130,24 +134,34 @@ def _merge(stored: Sequence[StoredDoc]) -> tuple[dict[str, str], list[dict[str, 
     merged: dict[str, str] = {}
     by_iri: dict[str, str] = {}
     renames: list[dict[str, str]] = []
+    # Most events of a page declare the same prefixes: a prefix map met again gets the renames it
+    # got the first time (``merged`` and ``by_iri`` only ever gain entries, so they are the same).
+    seen: dict[str, dict[str, str]] = {}
     for item in stored:
+        if not item.namespaces:
+            renames.append({})
+            continue
+        known = seen.get(item.namespaces)
+        if known is not None:
+            renames.append(known)
+            continue
         own: dict[str, str] = {}
-        if item.namespaces:
-            for prefix, iri in orjson.loads(item.namespaces).items():
-                if merged.get(prefix, iri) == iri:
-                    merged[prefix] = iri
-                    by_iri.setdefault(iri, prefix)
-                    continue
-                new = by_iri.get(iri)
-                n = 2
-                while new is None:
-                    candidate = f"{prefix}_{n}"
-                    if candidate not in merged:
-                        new = candidate
-                    n += 1
-                merged[new] = iri
-                by_iri[iri] = new
-                own[prefix] = new
+        for prefix, iri in orjson.loads(item.namespaces).items():
+            if merged.get(prefix, iri) == iri:
+                merged[prefix] = iri
+                by_iri.setdefault(iri, prefix)
+                continue
+            new = by_iri.get(iri)
+            n = 2
+            while new is None:
+                candidate = f"{prefix}_{n}"
+                if candidate not in merged:
+                    new = candidate
+                n += 1
+            merged[new] = iri
+            by_iri[iri] = new
+            own[prefix] = new
+        seen[item.namespaces] = own
         renames.append(own)
     return merged, renames
 
@@ -172,9 +186,24 @@ def _event(item: StoredDoc, renames: dict[str, str], fmt: EpcFormat) -> dict[str
 
 
 def _event_bytes(item: StoredDoc, renames: dict[str, str], fmt: EpcFormat) -> bytes:
-    if not renames and not _needs_translation(item.doc, fmt):
-        return item.doc.encode()
+    doc = item.doc
+    if not renames and not _needs_translation(doc, fmt):
+        return doc if isinstance(doc, bytes) else doc.encode()
     return orjson.dumps(_event(item, renames, fmt))
+
+
+def _bodies(stored: Sequence[StoredDoc], renames: list[dict[str, str]], fmt: EpcFormat) -> list[bytes]:
+    """Each event's JSON bytes: the stored text itself unless it must change."""
+    if fmt in _TRANSLATED_FROM:
+        return [_event_bytes(item, r, fmt) for item, r in zip(stored, renames, strict=True)]
+    out: list[bytes] = []
+    for item, r in zip(stored, renames, strict=True):
+        doc = item.doc
+        if r:
+            out.append(orjson.dumps(_event(item, r, fmt)))
+        else:
+            out.append(doc if isinstance(doc, bytes) else doc.encode())
+    return out
 
 
 def query_document(
@@ -192,19 +221,22 @@ def query_document(
         "schemaVersion": "2.0",
         "creationDate": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
     }
-    prefix = orjson.dumps(head)[:-1]
-    body = b",".join(_event_bytes(item, r, epc_format) for item, r in zip(stored, renames, strict=True))
     results = b'"queryName":' + orjson.dumps(query_name)
     if subscription_id is not None:
         results += b',"subscriptionID":' + orjson.dumps(subscription_id)
-    return (
-        prefix
+    opening = (
+        orjson.dumps(head)[:-1]
         + b',"epcisBody":{"queryResults":{'
         + results
         + b',"resultsBody":{"eventList":['
-        + body
-        + b"]}}}}"
     )
+    # one join of everything: each `+` on the page-sized body would copy it again
+    parts = _bodies(stored, renames, epc_format)
+    if parts:
+        parts[0] = opening + parts[0]
+        parts[-1] = parts[-1] + b"]}}}}"
+        return b",".join(parts)
+    return opening + b"]}}}}"
 
 
 def parsed_events(

@@ -229,21 +229,31 @@ def run_query(
         after = (
             None if position.pk is None else (position.key if position.key is not None else 0, position.pk)
         )
-        batch = want + 1 if not tests else max(want + 1, _RESIDUAL_BATCH)
-        rows = []
-        for row in _matches(
-            conn,
-            flt,
-            accept,
-            sort=sort,
-            descending=descending,
-            after=after,
-            batch=batch,
-            visibility=visibility,
-        ):
-            rows.append(row)
-            if len(rows) > want:
-                break
+        if tests:
+            matches = _matches(
+                conn,
+                flt,
+                accept,
+                sort=sort,
+                descending=descending,
+                after=after,
+                batch=max(want + 1, _RESIDUAL_BATCH),
+                visibility=visibility,
+            )
+            rows = list(itertools.islice(matches, want + 1))
+        else:
+            # everything is answered in SQL: one scan of the page and one row more (is there a
+            # next page?), what _matches would yield from its first batch, without a generator
+            # step per row
+            rows = store.scan(
+                conn,
+                flt,
+                sort=sort,
+                descending=descending,
+                after=after,
+                limit=want + 1,
+                visibility=visibility,
+            )
         more = len(rows) > want
         rows = rows[:want]
         next_position = PagePosition(
