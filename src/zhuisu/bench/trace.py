@@ -232,11 +232,14 @@ def build(engine: Engine, links: int, seed: int = 5) -> tuple[int, int, int]:
     farms = max(links // LINKS_PER_FARM_BATCH, 20)
     builder = _Builder()
     rng = random.Random(seed)
-    with write_transaction(engine) as conn:
-        for _, event, t_us, location in _hops(rng, farms):
-            builder.add(event, t_us, location)
-            if len(builder.events) >= _BATCH:
+    # a transaction per batch, as capture jobs commit: one transaction for the whole graph let the
+    # SQLite WAL grow past 8 GB at 5M links (nothing can be checkpointed until the commit)
+    for _, event, t_us, location in _hops(rng, farms):
+        builder.add(event, t_us, location)
+        if len(builder.events) >= _BATCH:
+            with write_transaction(engine) as conn:
                 builder.flush(conn)
+    with write_transaction(engine) as conn:
         builder.flush(conn)
     analyze(engine)
     return farms, builder.link_count, builder.pk
