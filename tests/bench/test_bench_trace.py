@@ -5,6 +5,8 @@ Never a time limit: benchmarks are not tests; only the shape and the graph are c
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import orjson
 from sqlalchemy import Engine
 from typer.testing import CliRunner
@@ -40,3 +42,22 @@ def test_the_command_prints_json() -> None:
     result = CliRunner().invoke(app, ["bench", "trace", "--links", "2000", "--samples", "100", "--json"])
     assert result.exit_code == 0, result.output
     assert set(orjson.loads(result.stdout)) >= KEYS
+
+
+def test_a_kept_store_is_built_once_and_reused(tmp_path: Path) -> None:
+    store = tmp_path / "trace.sqlite3"
+    first = trace_bench.run(links=2_000, samples=100, store_at=str(store)).as_dict()
+    assert first["build_s"] > 0 and store.exists()
+    again = trace_bench.run(links=2_000, samples=100, store_at=str(store)).as_dict()
+    assert again["build_s"] == 0  # nothing rebuilt
+    assert (again["links"], again["events"]) == (first["links"], first["events"])
+
+
+def test_a_store_of_another_size_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / "trace.sqlite3"
+    trace_bench.run(links=2_000, samples=100, store_at=str(store))
+    result = CliRunner().invoke(
+        app, ["bench", "trace", "--links", "4000", "--samples", "100", "--store", str(store)]
+    )
+    assert result.exit_code != 0
+    assert "--links 4000" in result.output and "追溯基准库" in result.output

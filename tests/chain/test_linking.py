@@ -115,6 +115,37 @@ def test_an_error_declaration_takes_the_event_out_of_the_chain(engine: Engine) -
         assert not chain_store.known_node(conn, "WRONG-1")
 
 
+def _retracted(engine: Engine) -> dict[tuple[str, bool], bool]:
+    from sqlalchemy import select
+
+    from zhuisu.store.tables import events
+
+    with read_connection(engine) as conn:
+        rows = conn.execute(select(events.c.event_id, events.c.error_declared, events.c.retracted))
+        return {(r[0], bool(r[1])): bool(r[2]) for r in rows}
+
+
+def test_a_declared_event_leaves_the_trace_whichever_arrives_first(engine: Engine) -> None:
+    """The original and its declaration in either order (EPCIS 2.0 §7.4.1.4): the original is
+    flagged retracted and no trace shows it, though another event still names its lot."""
+    made = obj("urn:uuid:r00", "05T07:00", DAIRY, [qty(YOGHURT, 9, "KGM")], fields={"zs:traceCode": "Y-OK"})
+    first = obj("urn:uuid:r01", "05T08:00", DAIRY, [qty(YOGHURT, 5, "KGM")], fields={"zs:traceCode": "Y-1"})
+    second = obj("urn:uuid:r02", "05T08:30", DAIRY, [qty(YOGHURT, 4, "KGM")], fields={"zs:traceCode": "Y-2"})
+    reason = {"declarationTime": "2026-05-05T09:00:00.000+08:00", "reason": "incorrect_data"}
+    store(engine, [made, first])
+    store(engine, [first | {"errorDeclaration": reason}, second | {"errorDeclaration": reason}])
+    store(engine, [second])  # its declaration was stored first
+    flags = _retracted(engine)
+    assert flags == {
+        ("urn:uuid:r00", False): False,
+        ("urn:uuid:r01", False): True,
+        ("urn:uuid:r01", True): False,
+        ("urn:uuid:r02", True): False,
+        ("urn:uuid:r02", False): True,
+    }
+    assert _trace(engine, YOGHURT, "both").events == ["urn:uuid:r00"]
+
+
 def test_plain_events_write_no_link_rows(engine: Engine) -> None:
     store(engine, [make_event(epcs=["urn:epc:id:sgtin:6901234.012345.5"])])
     with read_connection(engine) as conn:

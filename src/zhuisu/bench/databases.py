@@ -15,6 +15,11 @@ from zhuisu.store import migrate
 from zhuisu.store.engine import make_engine
 
 
+def store_url(store_arg: str) -> str:
+    """A database URL as given, or a path as a SQLite URL (the ``--store`` of the benchmarks)."""
+    return store_arg if "://" in store_arg else f"sqlite:///{store_arg}"
+
+
 @contextmanager
 def scratch_database(db: str | None) -> Iterator[Engine]:
     """A fresh, migrated database next to ``db`` (SQLite when None), removed afterwards.

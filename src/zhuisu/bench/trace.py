@@ -25,20 +25,24 @@ import random
 import statistics
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, make_url
 
-from zhuisu.bench.databases import scratch_database
+from zhuisu.bench.databases import scratch_database, store_url
 from zhuisu.chain.recall import recall_scope
 from zhuisu.chain.service import Direction, trace
 from zhuisu.domain.event_model import ZHUISU_NS
 from zhuisu.domain.links import derive, keys_for, walk_template
 from zhuisu.domain.roles import EVENT_TYPE_CODES, QUANTITY_ROLES
+from zhuisu.errors import ConfigurationError
 from zhuisu.store import chain as chain_store
-from zhuisu.store.engine import analyze, read_connection, write_transaction
+from zhuisu.store import events as event_store
+from zhuisu.store import migrate
+from zhuisu.store.engine import analyze, make_engine, read_connection, write_transaction
 from zhuisu.store.events import write_rows
 
 LINKS_PER_FARM_BATCH = 102
@@ -258,30 +262,82 @@ def _each(starts: list[str], fn: Callable[[str], object]) -> list[float]:
     return out
 
 
-def run(*, links: int = 200_000, db: str | None = None, samples: int = 300, seed: int = 5) -> TraceFigures:
-    rng = random.Random(seed + 1)
+def expected_events(links: int, seed: int = 5) -> int:
+    """How many events ``build`` writes for ``links`` (the generator replayed without deriving)."""
+    farms = max(links // LINKS_PER_FARM_BATCH, 20)
+    return sum(1 for _ in _hops(random.Random(seed), farms))
+
+
+@contextmanager
+def kept_database(store_arg: str, links: int, seed: int = 5) -> Iterator[tuple[Engine, int, float]]:
+    """The database at ``store_arg`` (a path or a URL), migrated, holding the generated chain of
+    ``links``: built there when empty, reused when it holds exactly that chain's events. Yields
+    (engine, events, build seconds: 0 when reused). Nothing is dropped afterwards."""
+    engine = make_engine(make_url(store_url(store_arg)).render_as_string(hide_password=False))
+    try:
+        migrate.upgrade(engine)
+        with read_connection(engine) as conn:
+            held = event_store.count_events(conn)
+        expected = expected_events(links, seed)
+        if held and held != expected:
+            raise ConfigurationError(
+                f"{store_arg} 中已有 {held} 个事件,不是 --links {links} 的追溯基准库({expected} 个事件):"
+                "请换一个位置或删除它",
+                f"{store_arg} holds {held} events, not the trace benchmark store of --links {links} "
+                f"({expected} events): use another store or delete it",
+            )
+        build_s = 0.0
+        if not held:
+            started = time.perf_counter()
+            build(engine, links, seed)
+            build_s = time.perf_counter() - started
+        yield engine, expected, build_s
+    finally:
+        engine.dispose()
+
+
+def run(
+    *,
+    links: int = 200_000,
+    db: str | None = None,
+    samples: int = 300,
+    seed: int = 5,
+    store_at: str | None = None,
+) -> TraceFigures:
+    """Build (or, with ``store_at``, reuse) the generated chain and measure it."""
+    if store_at is not None:
+        with kept_database(store_at, links, seed) as (engine, events, build_s):
+            return measure(engine, links, events, build_s, samples, seed)
     with scratch_database(db) as engine:
         started = time.perf_counter()
-        farms, made, events = build(engine, links, seed)
-        build_s = time.perf_counter() - started
-        backs = [lot("R", rng.randrange(30 * farms)) for _ in range(samples)]
-        forwards = [lot("F", rng.randrange(farms)) for _ in range(samples)]
-        recall = [lot("F", b) for b in rng.sample(range(farms), min(1000, farms))]
-        with read_connection(engine) as conn:
-            for start in backs[:50] + forwards[:50]:  # warm the page cache and the statement cache
-                trace(conn, start, direction=Direction.BACK)
-                chain_store.raw_closure(conn, [start], backward=False)
-            back = _each(backs, lambda s: trace(conn, s, direction=Direction.BACK))
-            raw_back = _each(backs, lambda s: chain_store.raw_closure(conn, [s], backward=True))
-            forward = _each(forwards, lambda s: trace(conn, s, direction=Direction.FORWARD))
-            raw_forward = _each(forwards, lambda s: chain_store.raw_closure(conn, [s], backward=False))
-            recall_scope(conn, recall[:10])
-            t0 = time.perf_counter()
-            scope = recall_scope(conn, recall)
-            recall_s = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            nodes = chain_store.raw_closure(conn, recall, backward=False)
-            raw_recall_s = time.perf_counter() - t0
+        _, _, events = build(engine, links, seed)
+        return measure(engine, links, events, time.perf_counter() - started, samples, seed)
+
+
+def measure(engine: Engine, links: int, events: int, build_s: float, samples: int, seed: int) -> TraceFigures:
+    """The figures on a built chain of ``links`` (the starts drawn as ``build`` numbered the lots)."""
+    rng = random.Random(seed + 1)
+    farms = max(links // LINKS_PER_FARM_BATCH, 20)
+    backs = [lot("R", rng.randrange(30 * farms)) for _ in range(samples)]
+    forwards = [lot("F", rng.randrange(farms)) for _ in range(samples)]
+    recall = [lot("F", b) for b in rng.sample(range(farms), min(1000, farms))]
+    with read_connection(engine) as conn:
+        # each link is two walk rows here (one event states one link per pair: no hubs)
+        made = chain_store.count_links(conn) // 2
+        for start in backs[:50] + forwards[:50]:  # warm the page cache and the statement cache
+            trace(conn, start, direction=Direction.BACK)
+            chain_store.raw_closure(conn, [start], backward=False)
+        back = _each(backs, lambda s: trace(conn, s, direction=Direction.BACK))
+        raw_back = _each(backs, lambda s: chain_store.raw_closure(conn, [s], backward=True))
+        forward = _each(forwards, lambda s: trace(conn, s, direction=Direction.FORWARD))
+        raw_forward = _each(forwards, lambda s: chain_store.raw_closure(conn, [s], backward=False))
+        recall_scope(conn, recall[:10])
+        t0 = time.perf_counter()
+        scope = recall_scope(conn, recall)
+        recall_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        nodes = chain_store.raw_closure(conn, recall, backward=False)
+        raw_recall_s = time.perf_counter() - t0
     return TraceFigures(
         engine.url.get_backend_name(),
         made,

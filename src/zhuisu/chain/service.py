@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection
 
+from zhuisu.chain import custody
 from zhuisu.chain.rules import KIND_NAMES, NodeKind, node_kind, subject_of_stored
 from zhuisu.domain import epc
 from zhuisu.domain.links import CERTAIN, LinkKind, Step
@@ -221,6 +222,8 @@ def _assemble(
     nodes = set(closure.roles)
     # one read of the closure's link rows and one of its events (store.chain.trace_data)
     data = chain_store.trace_data(conn, nodes, closure.start, backward=direction is Direction.BACK)
+    if direction is Direction.BACK:
+        data, nodes = _held(closure, data, nodes)
     down = {int(Step.DOWN), int(Step.CONTENT)}
     every = [e for e, st in zip(data.links, data.steps, strict=True) if st in down]
     edges = [e for e in every if e.dst in nodes]
@@ -275,6 +278,37 @@ def _assemble(
     result.documents = {info.event_id: (info.doc, info.namespaces) for info in visible.values() if info.doc}
     result.edges = [_edge(e, visible) for e in edges] + _holding_edges(steps)
     return result
+
+
+def _held(
+    closure: _Closure, data: chain_store.TraceData, nodes: set[str]
+) -> tuple[chain_store.TraceData, set[str]]:
+    """A back trace narrowed to the portions of split lots that came to it (chain.custody): the
+    nodes it no longer reaches leave the closure, and count as leading on elsewhere where they
+    do; a lot's events at places it was not held in this trace leave with them."""
+    events = {info.pk: info for info in data.linking}
+    events.update((info.pk, info) for _, _, info in data.named)
+    held = custody.narrow(closure.start, nodes, data.links, data.steps, events)
+    if held.nodes >= nodes and not held.held:
+        return data, nodes
+    kept = held.nodes & nodes
+    forward = {int(Step.DOWN), int(Step.CONTENT)}
+    gone_on = {
+        e.src for e, st in zip(data.links, data.steps, strict=True) if st in forward and e.src not in kept
+    }
+    pairs = [(e, st) for e, st in zip(data.links, data.steps, strict=True) if e.src in kept]
+    named = [
+        (node, role, info)
+        for node, role, info in data.named
+        if node in kept and held.holds(node, custody.event_place(info), info.time_us)
+    ]
+    for node in nodes - kept:
+        closure.roles.pop(node, None)
+        closure.windows.pop(node, None)
+    narrowed = chain_store.TraceData(
+        [e for e, _ in pairs], [st for _, st in pairs], data.onward | gone_on, named, data.linking
+    )
+    return narrowed, kept
 
 
 # what an outbound record issues: the new trace code, the portions drawn from its batch, the

@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from zhuisu.bench import trace as trace_bench
-from zhuisu.cli.common import DbOption, console
+from zhuisu.cli.common import DbOption, console, fail
+from zhuisu.errors import ZhuisuError
 
 
 def bench_trace(
@@ -22,9 +23,20 @@ def bench_trace(
     db: DbOption = None,
     samples: Annotated[int, typer.Option("--samples", min=100, help="Traces timed per direction.")] = 300,
     json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Keep the built chain here (a SQLite path, or the URL of an existing database) and "
+            "reuse it in later runs of the same --links; --db is then ignored. 保留并复用基准数据库。",
+        ),
+    ] = None,
 ) -> None:
     """Trace back / forward and a 1,000-batch recall vs the raw recursive walk. 追溯与召回性能。"""
-    figures = trace_bench.run(links=links, db=db, samples=samples).as_dict()
+    try:
+        figures = trace_bench.run(links=links, db=db, samples=samples, store_at=store).as_dict()
+    except ZhuisuError as exc:
+        raise fail(exc) from exc
     if json:
         typer.echo(orjson.dumps(figures).decode())
         return

@@ -6,11 +6,13 @@ from typing import Annotated
 
 import orjson
 import typer
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
+from zhuisu.chain.relink import relink as relink_chain
 from zhuisu.chain.service import Direction, TraceResult, trace
 from zhuisu.cli.common import DbOption, console, engine_for, fail
 from zhuisu.errors import ZhuisuError
-from zhuisu.store.engine import read_connection
+from zhuisu.store.engine import read_connection, write_transaction
 
 Identifier = Annotated[str, typer.Argument(help="EPC URN, class+lot URN, GS1 Digital Link or trace code")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
@@ -56,6 +58,33 @@ def forward(
 ) -> None:
     """Everything the identifier went into and everywhere it went. 追踪去向。"""
     _run(identifier, Direction.FORWARD, db, depth, json)
+
+
+@trace_app.command("relink")
+def relink(db: DbOption = None, json: JsonFlag = False) -> None:
+    """Derive the links of every stored event again with the current link rules (after an
+    upgrade that changed them); one transaction, captures wait. 按当前规则重建追溯链。"""
+    with (
+        engine_for(db) as engine,
+        Progress(
+            TextColumn("重建追溯链 relinking"),
+            TextColumn("{task.completed:,} 个事件 events"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=json,
+        ) as bar,
+    ):
+        task = bar.add_task("relink", total=None)
+        with write_transaction(engine) as conn:
+            result = relink_chain(conn, progress=lambda n: bar.advance(task, n))
+    if json:
+        typer.echo(orjson.dumps(result.to_json()).decode())
+        return
+    console.print(
+        f"已按当前规则重建 {result.events:,} 个事件的追溯链 relinked {result.events:,} events: "
+        f"{result.rows_before:,} → {result.rows_after:,} 条链接行 link rows"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -38,9 +38,9 @@ class WindowEvent:
 
 
 def _valid() -> Any:
-    decl = events.alias("decl")
-    declared = select(decl.c.pk).where(decl.c.event_id == events.c.event_id, decl.c.error_declared.is_(True))
-    return events.c.error_declared.is_(False) & ~declared.exists()
+    """Neither an error declaration nor an event one declares erroneous (EPCIS 2.0 §7.4.1.4; the
+    flags kept by ``store.events.mark_retracted``)."""
+    return events.c.error_declared.is_(False) & events.c.retracted.is_(False)
 
 
 _COLS = (

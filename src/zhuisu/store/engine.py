@@ -27,6 +27,9 @@ def is_sqlite(engine_or_conn: Engine | Connection) -> bool:
     return engine_or_conn.dialect.name == "sqlite"
 
 
+MMAP_BYTES = 2**31
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for ``url`` with zhuisu's connection settings (creates the SQLite directory)."""
     parsed = make_url(url)
@@ -60,6 +63,12 @@ def _configure_sqlite(engine: Engine) -> None:
             "PRAGMA busy_timeout=30000",
             "PRAGMA cache_size=-65536",
             "PRAGMA temp_store=MEMORY",
+            # reads map the file instead of copying each page into the connection's cache: the
+            # events of a trace read ~20 % faster at 1M links (bench trace, issue 5). SQLite caps
+            # the map at its compile-time SQLITE_MAX_MMAP_SIZE (2 GiB in the usual builds); pages
+            # past it are read as before. The map shares the OS page cache, so it costs address
+            # space, not memory.
+            f"PRAGMA mmap_size={MMAP_BYTES}",
             f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}",
         ):
             cur.execute(pragma)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, func, select, text, update
 
 from zhuisu.store.engine import is_sqlite
 from zhuisu.store.tables import event_ids, events
@@ -82,7 +82,40 @@ def insert_batch(conn: Connection, rows: Sequence[EventRow], ids: Sequence[IdRow
     event_values = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
     id_values = [(first + i, role, ident) for i, role, ident in ids]
     write_rows(conn, event_values, id_values)
+    mark_retracted(conn, event_values)
     return pks
+
+
+def mark_retracted(conn: Connection, event_values: Sequence[tuple[Any, ...]]) -> None:
+    """Keep ``events.retracted`` true on every original whose error declaration is stored
+    (EPCIS 2.0 §7.4.1.4), whichever of the two came first: the originals these new declarations
+    name, and the new originals an already stored declaration names (one index seek each)."""
+    if not event_values:
+        return
+    declared = sorted({row[1] for row in event_values if row[13]})
+    for start in range(0, len(declared), _CHUNK):
+        conn.execute(
+            update(events)
+            .where(
+                events.c.event_id.in_(declared[start : start + _CHUNK]), events.c.error_declared.is_(False)
+            )
+            .values(retracted=True)
+        )
+    pks = [row[0] for row in event_values if not row[13]]
+    if not pks:
+        return
+    decl = events.alias("decl")
+    named = (
+        select(decl.c.pk)
+        .where(decl.c.event_id == events.c.event_id, decl.c.error_declared.is_(True))
+        .exists()
+    )
+    # the new pks are consecutive (allocate_pks): one range, not a list
+    conn.execute(
+        update(events)
+        .where(events.c.pk.between(min(pks), max(pks)), events.c.error_declared.is_(False), named)
+        .values(retracted=True)
+    )
 
 
 def write_rows(

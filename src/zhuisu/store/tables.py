@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 # Explicit constraint names keep alembic migrations stable across SQLite and PostgreSQL.
@@ -77,6 +78,11 @@ events = Table(
     Column("error_declared", Boolean, nullable=False, default=False),
     Column("error_declaration_us", BigInteger),
     Column("error_reason", Text),
+    # true on an original once an error declaration of it is stored (set by ``store.events`` in
+    # the capture transaction of whichever of the two arrives second): traces, recalls and checks
+    # read this flag instead of looking for a declaration row per event (issue 5: that lookup was
+    # half the cost of reading a trace's events)
+    Column("retracted", Boolean, nullable=False, default=False, server_default=false()),
     Column("capture_job", String(36), ForeignKey("capture_jobs.id")),
     # the canonical event as JSON text, exactly as returned on query
     Column("doc", Text, nullable=False),
