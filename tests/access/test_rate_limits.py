@@ -7,6 +7,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy import Engine
 
 from tests.api.conftest import admin_key
 from zhuisu.access.principals import PUBLIC, Principal, Role
-from zhuisu.access.ratelimit import RateLimiter
+from zhuisu.access.ratelimit import RateLimiter, limiter_for
 from zhuisu.api.app import create_app
 from zhuisu.errors import ConfigurationError, RateLimited
 from zhuisu.settings import Settings
@@ -50,6 +51,22 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(key_limited: TestClient, 
     )
     # another key from the same address still gets through
     assert key_limited.get("/events", headers={"Authorization": f"Bearer {second}"}).status_code == 200
+
+
+def test_the_api_and_the_pages_count_a_client_once(address_limited: TestClient) -> None:
+    # one limiter per app (access.ratelimit.limiter_for), whichever door a request comes in by
+    assert address_limited.get("/events").status_code == 401
+    assert address_limited.get("/t/6901234000016").status_code == 404
+    assert address_limited.get("/t/6901234000016").status_code == 429
+    assert address_limited.get("/events").status_code == 429
+
+
+def test_an_apps_limiter_is_made_once_from_its_settings() -> None:
+    state = SimpleNamespace()
+    settings = Settings(rate_limit_per_key="5/minute", rate_limit_per_address="7/minute")
+    made = limiter_for(state, settings)
+    assert limiter_for(state, settings) is made
+    assert state.rate_limiter is made
 
 
 def test_an_address_over_its_rate_gets_429(address_limited: TestClient, engine: Engine) -> None:

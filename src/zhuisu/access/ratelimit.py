@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
+from typing import Any
 
 from limits import errors, parse, storage, strategies
 
@@ -27,6 +29,9 @@ from zhuisu.settings import Settings
 _log = logging.getLogger(__name__)
 #: the namespace of zhuisu's counters in a shared store
 KEY_PREFIX = "zhuisu-rate"
+#: held while an app's limiter is made, so that two first requests do not make two (with
+#: ``memory://`` each would count its own share)
+_MAKING = threading.Lock()
 
 
 class RateLimiter:
@@ -75,3 +80,17 @@ class RateLimiter:
                     f"too many requests from {what_en} (limit {limit}); retry in {wait} s",
                     retry_after=wait,
                 )
+
+
+def limiter_for(state: Any, settings: Settings) -> RateLimiter:
+    """The app's one rate limiter, kept on ``state`` (the app's ``app.state``) and made from
+    ``settings`` on first use. The API and the web pages both ask here, so a client is counted
+    once whichever door it uses."""
+    limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
+    if limiter is None:
+        with _MAKING:
+            limiter = getattr(state, "rate_limiter", None)
+            if limiter is None:
+                limiter = RateLimiter.from_settings(settings)
+                state.rate_limiter = limiter
+    return limiter

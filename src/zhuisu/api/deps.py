@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine
 
 from zhuisu.access import keys, sessions
 from zhuisu.access.principals import PUBLIC, Principal, Role
-from zhuisu.access.ratelimit import RateLimiter
+from zhuisu.access.ratelimit import limiter_for
 from zhuisu.errors import Forbidden, Unauthorized
 from zhuisu.settings import Settings
 from zhuisu.store.engine import read_connection, write_transaction
@@ -113,20 +113,10 @@ def admin(principal: Annotated[Principal, Depends(signed_in)]) -> Principal:
     return principal
 
 
-def _limiter(request: Request) -> RateLimiter:
-    state = request.app.state
-    limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
-    if limiter is None:
-        settings = get_settings(request)
-        limiter = RateLimiter.from_settings(settings)
-        state.rate_limiter = limiter
-    return limiter
-
-
 def rate_limited(request: Request, principal: PrincipalDep) -> Principal:
     """Count the request against its key and its client address (429 with Retry-After past either)."""
     address = request.client.host if request.client else "unknown"
-    _limiter(request).hit(principal, address)
+    limiter_for(request.app.state, get_settings(request)).hit(principal, address)
     return principal
 
 

@@ -7,9 +7,9 @@ kept with ``--store`` is built once and reused by later runs of the same size.
 
 "ours" is the whole service call: parse the SimpleEventQuery parameters, ``query.service.run_query``
 (first page, perPage 30; the export: pages of 1,000 chained by signed tokens, each rendered as an
-EPCISQueryDocument). "raw" runs exactly the SQL the service ran (``store.queries.scan_sql``; with
-a principal, ``scan_statement`` with its visibility clause, compiled) through the DB-API cursor
-and fetches the rows: the floor the service sits on.
+EPCISQueryDocument). "raw" runs exactly the SQL the service ran (``store.queries.scan_sql``: with a
+principal, the SELECT compiled for the filter's and the visibility's shapes, and the values of
+both) through the DB-API cursor and fetches the rows: the floor the service sits on.
 
 The principal figures run the three queries as an enterprise (bound to one subject, whose PGLN is
 the party of 1 in 50 events) and as a regulator (whose region holds the bizLocations of 10 of the
@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, Engine, make_url
+from sqlalchemy import Connection, Engine, make_url
 
 from zhuisu.access.principals import Principal, Role
 from zhuisu.access.visibility import viewer_scope, visibility
-from zhuisu.bench.databases import scratch_database
+from zhuisu.bench.databases import scratch_database, store_url
 from zhuisu.bench.workload import CONTEXT, object_event
 from zhuisu.capture import jobs
 from zhuisu.capture.formats.epcis_json import parse_json
@@ -43,6 +43,7 @@ from zhuisu.store import events as event_store
 from zhuisu.store import migrate
 from zhuisu.store import queries as store
 from zhuisu.store import subjects as subject_store
+from zhuisu.store.access import Visibility
 from zhuisu.store.engine import make_engine, read_connection, write_transaction
 
 SECRET = b"bench-query"
@@ -115,18 +116,14 @@ def _raw(
     query: params.EventQuery,
     page: int,
     after: tuple[int, int] | None,
-    vis: ColumnElement[bool] | None = None,
+    vis: Visibility | None = None,
 ) -> tuple[str, Any]:
     """The SQL text and arguments the service ran for this page (``page`` + 1 rows, as it asks)."""
     flt = service.to_filter(conn, query)
     sort = store.SortColumn.PK
-    if vis is None:
-        return store.scan_sql(conn.dialect, flt, sort=sort, descending=False, after=after, limit=page + 1)
-    stmt = store.scan_statement(flt, sort=sort, descending=False, after=after, limit=page + 1, visibility=vis)
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    if compiled.positional:
-        return str(compiled), tuple(compiled.params[name] for name in compiled.positiontup or ())
-    return str(compiled), compiled.params
+    return store.scan_sql(
+        conn.dialect, flt, sort=sort, descending=False, after=after, limit=page + 1, visibility=vis
+    )
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -303,11 +300,6 @@ def measure(engine: Engine, events: int, samples: int = SAMPLES, *, principals: 
 
 
 # ------------------------------------------------------------------------------ stores
-
-
-def store_url(store_arg: str) -> str:
-    """A database URL as given, or a path as a SQLite URL."""
-    return store_arg if "://" in store_arg else f"sqlite:///{store_arg}"
 
 
 @contextmanager

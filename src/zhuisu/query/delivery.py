@@ -106,7 +106,7 @@ def _deliver_one(
         return
     if visibility is None:
         # the subscriber's view, resolved afresh on every run: a revoked key delivers nothing more
-        visibility = access_store.visibility_of(conn, row.principal)
+        visibility = access_store.visible_to_name(conn, row.principal)
     position = row.last_pk
     scheduled = not row.stream
     sent_any = False

@@ -10,8 +10,10 @@ eventTime or recordTime, keyset on (time, pk). By an extension field, the matchi
 collected, sorted in memory (events without the field last, which §8.2.7.1 allows) and paged by
 position; at most ``FIELD_ORDER_LIMIT`` events may match such a query (QueryTooLargeException).
 
-``visibility`` is an extra WHERE clause on ``events`` (access control: ``access.visibility``) that
-the store ANDs into every scan and count, so nothing invisible is ever read.
+``visibility`` is what the reader may see (access control: ``access.visibility``), one more WHERE
+clause on ``events`` that the store ANDs into every scan and count, so nothing invisible is ever
+read. A principal's visibility comes as shape and values (``store.access.Visibility``), so the
+scan's SQL is compiled once per shape and only the principal's values change per request.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection
+from sqlalchemy import Connection
 
 from zhuisu.errors import NotFound, QueryTooLarge
 from zhuisu.query import filters, params, tokens
@@ -34,7 +36,7 @@ from zhuisu.store import access as access_store
 from zhuisu.store import events as event_store
 from zhuisu.store import queries as store
 from zhuisu.store.events import StoredEvent
-from zhuisu.store.queries import EventFilter, IdFilter, QueryRow, SortColumn
+from zhuisu.store.queries import EventFilter, EventVisibility, IdFilter, QueryRow, SortColumn
 
 #: eventIDs per query of ``events_by_ids`` (bound parameters stay well under every driver's limit)
 _IDS_PER_QUERY = 500
@@ -44,7 +46,8 @@ FIELD_ORDER_LIMIT = 100_000
 #: candidates fetched per round when events are tested after the SQL
 _RESIDUAL_BATCH = 500
 
-Visibility = ColumnElement[bool] | None
+#: a principal's visibility, any other WHERE clause on ``events``, or None (everything)
+Visibility = EventVisibility
 
 
 @dataclass(frozen=True, slots=True)

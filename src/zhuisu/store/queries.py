@@ -13,8 +13,9 @@ Pages are keysets, never offsets: (sort key, pk) strictly after the last row ret
 only grows and capture writers are serialised, so a page boundary never moves when events are
 captured meanwhile (EPCIS 2.0 REST bindings, pagination: results stay consistent across pages).
 
-A visibility restriction (access control, a later issue) arrives as one more WHERE clause on
-``events`` and is ANDed here, inside the scan, never applied after it.
+A visibility restriction (access control: ``store.access.Visibility``, a principal's clause as a
+shape and its values) is one more WHERE clause on ``events``, ANDed here inside the scan, never
+applied after it; the scan's SELECT is compiled once per (filter shape, visibility shape).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     Select,
+    String,
     and_,
     bindparam,
     delete,
@@ -47,6 +49,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from zhuisu.store.access import Visibility, restriction, visible_where
 from zhuisu.store.query_tables import locations, named_queries, parties
 from zhuisu.store.tables import event_ids, events
 
@@ -262,8 +265,8 @@ def _valued(values: Sequence[Any]) -> Iterator[BindParameter[Any]]:
     return (bindparam(f"q{i}", value, unique=True) for i, value in enumerate(values))
 
 
-def _named(count: int) -> Iterator[BindParameter[Any]]:
-    return (bindparam(f"q{i}") for i in range(count))
+def _named(count: int, prefix: str = "q", type_: Any = None) -> Iterator[BindParameter[Any]]:
+    return (bindparam(f"{prefix}{i}", type_=type_) for i in range(count))
 
 
 def where_clauses(flt: EventFilter) -> list[ColumnElement[bool]]:
@@ -272,12 +275,16 @@ def where_clauses(flt: EventFilter) -> list[ColumnElement[bool]]:
     return _clauses(shape, _valued(values))
 
 
-def _filtered(
-    columns: Iterable[Any], flt: EventFilter, visibility: ColumnElement[bool] | None
-) -> Select[Any]:
+#: what the reader may see: a principal's visibility (compiled once per shape), any other WHERE
+#: clause on ``events`` (built and run by SQLAlchemy per call), or None (everything)
+EventVisibility = Visibility | ColumnElement[bool] | None
+
+
+def _filtered(columns: Iterable[Any], flt: EventFilter, visibility: EventVisibility) -> Select[Any]:
     clauses = where_clauses(flt)
-    if visibility is not None:
-        clauses.append(visibility)
+    clause = restriction(visibility)
+    if clause is not None:
+        clauses.append(clause)
     return select(*columns).where(and_(true(), *clauses))
 
 
@@ -319,12 +326,14 @@ def scan_statement(
     descending: bool,
     after: tuple[int, int] | None,
     limit: int,
-    visibility: ColumnElement[bool] | None = None,
+    visibility: EventVisibility = None,
 ) -> Select[Any]:
-    """The SELECT :func:`scan` runs, as a SQLAlchemy statement holding its values."""
+    """The SELECT :func:`scan` runs, as a SQLAlchemy statement holding its values (what the
+    compiled SQL of :func:`scan_sql` must read the same as; the form an ad-hoc clause runs in)."""
     clauses = where_clauses(flt)
-    if visibility is not None:
-        clauses.append(visibility)
+    clause = restriction(visibility)
+    if clause is not None:
+        clauses.append(clause)
     return _scan_select(
         clauses,
         sort=sort,
@@ -353,15 +362,31 @@ _COMPILED: dict[tuple[Any, ...], _Compiled] = {}
 _COMPILED_MAX = 2048
 
 
+#: the visibility part of a compiled scan's key when there is none (an admin's scan)
+_NO_VISIBILITY: tuple[Any, ...] = ("all",)
+
+
 def _compiled(
-    dialect: Dialect, shape: Shape, sort: SortColumn, descending: bool, after: bool, count: int
+    dialect: Dialect,
+    shape: Shape,
+    sort: SortColumn,
+    descending: bool,
+    after: bool,
+    count: int,
+    visibility: Visibility | None,
 ) -> _Compiled:
-    key = (dialect.name, dialect.paramstyle, shape, sort, descending, after)
+    seen = _NO_VISIBILITY if visibility is None else visibility.shape
+    key = (dialect.name, dialect.paramstyle, shape, seen, sort, descending, after)
     found = _COMPILED.get(key)
     if found is not None:
         return found
+    clauses = _clauses(shape, _named(count))
+    if visibility is not None:
+        # the visibility's values are strings (subject keys, region patterns, capture marks); typed
+        # so that a bare parameter (a capture mark SELECTed in the UNION) is cast as text
+        clauses.append(visible_where(visibility.shape, _named(len(visibility.values), "v", String())))
     stmt = _scan_select(
-        _clauses(shape, _named(count)),
+        clauses,
         sort=sort,
         descending=descending,
         after=(bindparam("after_key", type_=BigInteger()), bindparam("after_pk", type_=BigInteger()))
@@ -370,7 +395,13 @@ def _compiled(
         limit=bindparam("page_limit", type_=Integer()),
     )
     compiled = stmt.compile(dialect=dialect)
-    names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
+    # by the names rendered in the SQL: an anonymous parameter (a literal of the visibility clause)
+    # is keyed otherwise in ``compiled.binds``
+    names = (
+        tuple(compiled.positiontup or ())
+        if compiled.positional
+        else tuple(dict.fromkeys(compiled.bind_names.values()))
+    )
     found = _Compiled(str(compiled), names, compiled.positional, dict(compiled.params))
     if len(_COMPILED) >= _COMPILED_MAX:
         _COMPILED.clear()
@@ -386,12 +417,16 @@ def scan_sql(
     descending: bool,
     after: tuple[int, int] | None,
     limit: int,
+    visibility: Visibility | None = None,
 ) -> tuple[str, tuple[Any, ...] | dict[str, Any]]:
-    """The SQL text and DB-API arguments of :func:`scan` without a visibility clause (the query
-    benchmark runs exactly these through the driver as its raw figure)."""
+    """The SQL text and DB-API arguments :func:`scan` runs (the query benchmark runs exactly these
+    through the driver as its raw figure): the SELECT of the filter's shape and the visibility's
+    shape, compiled once, and the values of both bound to it."""
     shape, values = filter_shape(flt)
-    compiled = _compiled(dialect, shape, sort, descending, after is not None, len(values))
+    compiled = _compiled(dialect, shape, sort, descending, after is not None, len(values), visibility)
     bound: dict[str, Any] = {f"q{i}": value for i, value in enumerate(values)}
+    if visibility is not None:
+        bound.update((f"v{i}", value) for i, value in enumerate(visibility.values))
     bound["page_limit"] = limit
     if after is not None:
         bound["after_key"], bound["after_pk"] = after
@@ -424,22 +459,30 @@ def scan(
     descending: bool,
     after: tuple[int, int] | None,
     limit: int,
-    visibility: ColumnElement[bool] | None = None,
+    visibility: EventVisibility = None,
 ) -> list[QueryRow]:
     """Up to ``limit`` matching events in (sort key, pk) order, strictly after ``after``.
 
-    Without a visibility clause the SELECT of the filter's shape is compiled once and run as
-    driver SQL; with one (a principal's clause, built per request) SQLAlchemy builds and runs the
-    statement, the clause ANDed inside the page's key scan."""
+    The SELECT of the filter's shape and the principal's visibility shape is compiled once and run
+    as driver SQL, the visibility ANDed inside the page's key scan. A WHERE clause that is not a
+    principal's :class:`Visibility` has no shape to compile once: SQLAlchemy builds and runs it."""
     rows: Sequence[Sequence[Any]]
-    if visibility is None:
-        sql, args = scan_sql(conn.dialect, flt, sort=sort, descending=descending, after=after, limit=limit)
-        rows = _fetch(conn, sql, args)
-    else:
+    if isinstance(visibility, ColumnElement):
         stmt = scan_statement(
             flt, sort=sort, descending=descending, after=after, limit=limit, visibility=visibility
         )
         rows = conn.execute(stmt).all()
+    else:
+        sql, args = scan_sql(
+            conn.dialect,
+            flt,
+            sort=sort,
+            descending=descending,
+            after=after,
+            limit=limit,
+            visibility=visibility,
+        )
+        rows = _fetch(conn, sql, args)
     return [QueryRow._make(row) for row in rows]
 
 
@@ -449,9 +492,7 @@ def _order(column: ColumnElement[Any], sort: SortColumn, descending: bool) -> li
     return [column.desc(), events.c.pk.desc()] if descending else [column, events.c.pk]
 
 
-def count_up_to(
-    conn: Connection, flt: EventFilter, limit: int, visibility: ColumnElement[bool] | None = None
-) -> int:
+def count_up_to(conn: Connection, flt: EventFilter, limit: int, visibility: EventVisibility = None) -> int:
     """How many events match, counting no further than ``limit`` (for maxEventCount)."""
     inner = _filtered([events.c.pk], flt, visibility).limit(limit).subquery()
     return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
@@ -475,13 +516,14 @@ def distinct_values(
     *,
     after: str | None,
     limit: int,
-    visibility: ColumnElement[bool] | None = None,
+    visibility: EventVisibility = None,
 ) -> list[str]:
     """The distinct stored values of one dimension (GET /bizSteps, /readPoints …), keyset-paged."""
     column = _DIMENSIONS[dimension]
     stmt = select(column).where(column.is_not(None))
-    if visibility is not None:
-        stmt = stmt.where(visibility)
+    clause = restriction(visibility)
+    if clause is not None:
+        stmt = stmt.where(clause)
     if after is not None:
         stmt = stmt.where(column > (int(after) if dimension == "event_type" else after))
     rows = conn.execute(stmt.group_by(column).order_by(column).limit(limit))
@@ -494,16 +536,15 @@ def identifiers_after(
     roles: Sequence[int],
     after: str | None,
     limit: int,
-    visibility: ColumnElement[bool] | None = None,
+    visibility: EventVisibility = None,
 ) -> list[str]:
     """Distinct identifiers (canonical) of the given roles (GET /epcs), keyset-paged; only those of
     events the visibility clause lets through, when one is given."""
     stmt = select(event_ids.c.identifier).where(_in(event_ids.c.role, roles))
-    if visibility is not None:
+    clause = restriction(visibility)
+    if clause is not None:
         stmt = stmt.where(
-            event_ids.c.event_pk.in_(
-                select(events.c.pk).where(events.c.pk == event_ids.c.event_pk, visibility)
-            )
+            event_ids.c.event_pk.in_(select(events.c.pk).where(events.c.pk == event_ids.c.event_pk, clause))
         )
     if after is not None:
         stmt = stmt.where(event_ids.c.identifier > after)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from zhuisu.access.visibility import visibility
+from zhuisu.access.visibility import visibility_clause
 from zhuisu.chain.service import Direction
 from zhuisu.errors import NotFound, ValidationFailed
 from zhuisu.web.chain_view import chain_view
@@ -36,7 +36,7 @@ def chain_search(
 def chain(identifier: str, page: MemberPage, direction: Direction = Direction.BOTH) -> HTMLResponse:
     try:
         with reading(page.request) as conn:
-            view = chain_view(conn, identifier, direction, visibility(page.viewer))
+            view = chain_view(conn, identifier, direction, visibility_clause(page.viewer))
     except (NotFound, ValidationFailed) as exc:
         return page.render("chain.html", status=exc.status, view=None, identifier=identifier, error=exc)
     return page.render(

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine
 
 from zhuisu.access import sessions
 from zhuisu.access.principals import PUBLIC, Principal, Role
-from zhuisu.access.ratelimit import RateLimiter
+from zhuisu.access.ratelimit import limiter_for
 from zhuisu.errors import RateLimited
 from zhuisu.settings import Settings
 from zhuisu.store.engine import read_connection, write_transaction
@@ -101,23 +101,12 @@ def enterprise_key(current: Page) -> str | None:
     return None
 
 
-def limiter_of(request: Request) -> RateLimiter:
-    """The app's rate limiter (the API's too: one count per client, whichever door it uses)."""
-    state = request.app.state
-    limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
-    if limiter is None:
-        settings = settings_of(request)
-        limiter = RateLimiter.from_settings(settings)
-        state.rate_limiter = limiter
-    return limiter
-
-
 def over_limit(current: Page) -> HTMLResponse | None:
     """Count a request to a public page or the login form (issue 3 rate limits; the login limit
     also slows password guessing); a 429 page with Retry-After when over, else None."""
     address = current.request.client.host if current.request.client else "unknown"
     try:
-        limiter_of(current.request).hit(current.viewer, address)
+        limiter_for(current.request.app.state, settings_of(current.request)).hit(current.viewer, address)
     except RateLimited as exc:
         response = current.render("error.html", status=exc.status, error=exc)
         response.headers.update(exc.headers)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from zhuisu.access.visibility import visibility
+from zhuisu.access.visibility import visibility, visibility_clause
 from zhuisu.api.deps import ReadConn, Reader, SettingsDep, Supervisor, WriteConn
 from zhuisu.chain.checks import list_findings, now_us, parse_time, run_checks
 from zhuisu.chain.findings import check_options
@@ -30,7 +30,7 @@ def get_findings(
 ) -> dict[str, Any]:
     # a finding is shown only when the reader may see every event it names (issue 3)
     findings = list_findings(
-        conn, kind=kind, identifier=identifier, limit=limit, visibility=visibility(principal)
+        conn, kind=kind, identifier=identifier, limit=limit, visibility=visibility_clause(principal)
     )
     return {"findings": [f.to_json() for f in findings]}
 

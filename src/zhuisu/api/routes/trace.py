@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from zhuisu.access.visibility import visibility
+from zhuisu.access.visibility import visibility_clause
 from zhuisu.api.deps import ReadConn, Reader
 from zhuisu.chain.service import Direction, trace
 
@@ -34,5 +34,5 @@ def get_trace(
     ``identifier``: an EPC URN, a class+lot URN, a GS1 Digital Link (URL-encoded) or a trace code.
     Steps the caller may not see are opaque hops: the holder's kind and region, no eventID.
     """
-    found = trace(conn, identifier, direction=direction, depth=depth, visibility=visibility(principal))
+    found = trace(conn, identifier, direction=direction, depth=depth, visibility=visibility_clause(principal))
     return found.to_json()
