@@ -71,7 +71,7 @@ def _relative(stored: dict[str, list[Any]], base: int) -> tuple[list[Any], list[
         pk, group = node.removeprefix("urn:zhuisu:hub:").split(".")
         return f"hub:{int(pk) - base}.{group}"
 
-    ids = sorted((pk - base, role, ident) for pk, role, ident in stored["event_ids"])
+    ids = sorted((pk - base, *rest) for pk, *rest in stored["event_ids"])
     links = sorted(
         (hub(node), step, hub(other), t_us, pk - base, *rest)
         for node, step, other, t_us, pk, *rest in stored["chain_links"]

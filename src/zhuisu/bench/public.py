@@ -15,7 +15,8 @@ all three alike:
   Jinja rendering; no network;
 * raw — the least SQL that reads the same code's events: the bare backward walk from the code
   (``store.chain.raw_closure``) and every valid event naming a node it reached
-  (``store.chain.recall_rows``, driver cursor), in a read transaction of its own.
+  (``store.chain.recall_rows``, driver cursor: identifiers, amounts, subjects, no documents), in a
+  read transaction of its own.
 """
 
 from __future__ import annotations

@@ -35,8 +35,10 @@ from sqlalchemy import Connection, Engine, make_url
 from zhuisu.bench.databases import scratch_database, store_url
 from zhuisu.chain.recall import recall_scope
 from zhuisu.chain.service import Direction, trace
+from zhuisu.domain.epc import canonical
 from zhuisu.domain.event_model import ZHUISU_NS
-from zhuisu.domain.links import derive, keys_for, walk_template
+from zhuisu.domain.holders import amounts_of, subject_by_keys
+from zhuisu.domain.links import derive, field_keys, keys_for, walk_template
 from zhuisu.domain.roles import EVENT_TYPE_CODES, QUANTITY_ROLES
 from zhuisu.errors import ConfigurationError
 from zhuisu.store import chain as chain_store
@@ -54,6 +56,7 @@ _GTIN = {
 }
 _NAMESPACES = orjson.dumps({"zs": ZHUISU_NS}).decode()
 _KEYS = keys_for({"zs": ZHUISU_NS})
+_SUBJECT_KEYS = field_keys({"zs": ZHUISU_NS}, "subject")
 _T0_US = 1_777_593_600_000_000  # 2026-05-01T00:00:00Z
 _BATCH = 20_000
 
@@ -146,11 +149,12 @@ class _Builder:
                 None,
                 doc,
                 _NAMESPACES,
+                subject_by_keys(event, _SUBJECT_KEYS),
             )
         )
         for key, role in QUANTITY_ROLES.items():
-            for element in event.get(key, ()):
-                self.ids.append((pk, int(role), element["epcClass"]))
+            for node, (amount, uom) in amounts_of(event.get(key), canonical).items():
+                self.ids.append((pk, int(role), node, amount, uom))
         links = derive(event, _KEYS)
         self.link_count += len(links)
         self.links.append((pk, t_us, walk_template(links), False))

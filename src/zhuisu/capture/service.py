@@ -32,7 +32,8 @@ from zhuisu.capture.formats.epcis_json import STANDARD_PREFIXES
 from zhuisu.capture.validation import check_event
 from zhuisu.domain import epc
 from zhuisu.domain.event_hash import hasher_for
-from zhuisu.domain.links import TemplateRow, keys_for, walk_template
+from zhuisu.domain.holders import amounts_of, subject_by_keys
+from zhuisu.domain.links import TemplateRow, field_keys, keys_for, walk_template
 from zhuisu.domain.links import derive as derive_links
 from zhuisu.domain.parties import party_set
 from zhuisu.domain.problem import Problem
@@ -51,6 +52,10 @@ class ErrorBehaviour(StrEnum):
     PROCEED = "proceed"
 
 
+#: (role, canonical identifier, amount, unit) of an ``event_ids`` row
+IdentifierRow = tuple[int, str, float | None, str | None]
+
+
 @dataclass(slots=True)
 class PreparedEvent:
     """One valid event, ready to store (read-only by convention: not ``frozen``, whose
@@ -61,7 +66,7 @@ class PreparedEvent:
     event_hash: str
     error_declared: bool
     row: event_store.EventRow
-    ids: tuple[tuple[int, str], ...]
+    ids: tuple[IdentifierRow, ...]
     # the walk rows of the trace-chain links this event states (domain.links.walk_template),
     # worked out here so that a worker process does it; written with the event
     links: Sequence[TemplateRow] = ()
@@ -119,8 +124,9 @@ def _invalid_identifier(raw: str, where: str, exc: ValueError, index: int, path:
 
 def _identifier_rows(
     event: Event, index: int, path: str, xml: bool, problems: list[Problem]
-) -> list[tuple[int, str]]:
-    """Every identifier the event names, canonicalised, with its role (see store.tables.event_ids)."""
+) -> list[IdentifierRow]:
+    """Every identifier the event names, canonicalised, with its role (see store.tables.event_ids)
+    and, for the lots of its quantity lists, the amount and unit stated (domain.holders)."""
     # Flat, without a helper call per identifier: capture runs this for every event.
     seen: set[tuple[int, str]] = set()
     canonical = epc.canonical
@@ -138,17 +144,25 @@ def _identifier_rows(
             seen.add((_PARENT_ROLE, canonical(parent)))
         except ValueError as exc:
             problems.append(_invalid_identifier(parent, "parentID", exc, index, path, xml))
+    rows: list[IdentifierRow] = [(role, ident, None, None) for role, ident in seen]
     for name, role in _QUANTITY_ROLE_CODES:
         elements = event.get(name)
         if elements:
             for i, element in enumerate(elements):
                 value = element["epcClass"]
                 try:
-                    seen.add((role, canonical(value)))
+                    canonical(value)
                 except ValueError as exc:
                     where = f"{name}[{i}].epcClass"
                     problems.append(_invalid_identifier(value, where, exc, index, path, xml))
-    return sorted(seen)
+            rows.extend(
+                (role, ident, amount, uom) for ident, (amount, uom) in amounts_of(elements, canonical).items()
+            )
+    return sorted(rows, key=_row_key)
+
+
+def _row_key(row: IdentifierRow) -> tuple[int, str]:
+    return row[0], row[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +196,7 @@ def prepare(chunk: Chunk) -> tuple[list[PreparedEvent], list[Problem]]:
     own = {p: iri for p, iri in namespaces.items() if STANDARD_PREFIXES.get(p) != iri}
     ns_text = orjson.dumps(own).decode() if own else None
     link_keys = keys_for(namespaces)
+    subject_keys = field_keys(namespaces, "subject")
     hasher = hasher_for(namespaces)
     record_time = format_us(chunk.record_us)
     xml = chunk.xml
@@ -232,6 +247,7 @@ def prepare(chunk: Chunk) -> tuple[list[PreparedEvent], list[Problem]]:
             chunk.job_id,
             orjson.dumps(event).decode(),
             ns_text,
+            subject_by_keys(event, subject_keys),
         )
         prepared.append(
             PreparedEvent(
@@ -370,7 +386,7 @@ def _capture(
                 pks = event_store.insert_batch(
                     conn,
                     [item.row for item in fresh],
-                    [(offset[item.index], role, ident) for item in fresh for role, ident in item.ids],
+                    [(offset[item.index], *ident) for item in fresh for ident in item.ids],
                 )
                 chain_store.write_links(
                     conn,

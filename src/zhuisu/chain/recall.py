@@ -30,10 +30,11 @@ from sqlalchemy import Connection
 from zhuisu.chain import inspection_checks
 from zhuisu.chain.checks import INBOUND, ORIGIN, OUTBOUND
 from zhuisu.chain.findings import timestamp
-from zhuisu.chain.rules import NodeKind, node_kind, subject_in
+from zhuisu.chain.rules import NodeKind, node_kind
 from zhuisu.chain.service import canonical_identifier
 from zhuisu.domain import epc
-from zhuisu.domain.roles import EVENT_TYPE_CODES, IdRole
+from zhuisu.domain.holders import SEVERAL_UNITS
+from zhuisu.domain.roles import EVENT_TYPE_CODES, QUANTITY_ROLES, IdRole
 from zhuisu.errors import NotFound, ValidationFailed
 from zhuisu.store import chain as chain_store
 from zhuisu.store import checks as checks_store
@@ -43,7 +44,7 @@ MAX_IDENTIFIERS = 10_000
 _TRANSFORMATION = EVENT_TYPE_CODES["TransformationEvent"]
 _OUTPUT_ROLES = {int(IdRole.OUTPUT), int(IdRole.OUTPUT_CLASS)}
 _INPUT_ROLES = {int(IdRole.INPUT), int(IdRole.INPUT_CLASS)}
-_QUANTITY_KEYS = ("quantityList", "inputQuantityList", "outputQuantityList", "childQuantityList")
+_LIST_OF_ROLE = {int(role): name for name, role in QUANTITY_ROLES.items()}
 #: instance-level roles: the event names the object itself, one piece (EA)
 _PIECE_ROLES = {int(IdRole.EPC), int(IdRole.PARENT), int(IdRole.CHILD), int(IdRole.INPUT), int(IdRole.OUTPUT)}
 
@@ -131,7 +132,7 @@ def recall_scope(
         )
     scope = RecallScope(seeds, unknown, since_us, until_us)
     rows = chain_store.recall_rows(conn, nodes)
-    times = _hold(scope, rows, since_us, until_us)
+    times = _hold(conn, scope, rows, since_us, until_us)
     # the events that issued a seed trace code name only the lot it came from, upstream: listed, not held
     own = chain_store.link_events_of_nodes(conn, seeds) - {r.pk for r in rows}
     for info in chain_store.events_by_pk(conn, own, with_docs=False):
@@ -199,23 +200,20 @@ def _kind(node: str) -> NodeKind:
     return kind
 
 
-def _amounts(doc: dict[str, Any], node: str) -> dict[str, float]:
-    """The quantity of the lot ``node`` an event states in its quantity lists, per unit of measure."""
+def _amounts(doc: dict[str, Any], node: str, role: int) -> dict[str, float]:
+    """The quantities of the lot ``node`` the event's list of ``role`` states, per unit of measure
+    (when it states several units: one stored amount per row cannot hold them)."""
     out: dict[str, float] = {}
-    for key in _QUANTITY_KEYS:
-        elements = doc.get(key)
-        if not isinstance(elements, list):
+    for element in doc.get(_LIST_OF_ROLE.get(role, "")) or ():
+        if not isinstance(element, dict):
             continue
-        for element in elements:
-            if not isinstance(element, dict):
-                continue
-            cls = element.get("epcClass")
-            amount = element.get("quantity")
-            if amount is None or amount is True or amount is False or not isinstance(cls, str):
-                continue
-            if cls == node or _canonical(cls) == node:
-                uom = str(element.get("uom") or "EA")
-                out[uom] = out.get(uom, 0.0) + float(amount)
+        cls = element.get("epcClass")
+        amount = element.get("quantity")
+        if amount is None or amount is True or amount is False or not isinstance(cls, str):
+            continue
+        if cls == node or _canonical(cls) == node:
+            uom = str(element.get("uom") or "EA")
+            out[uom] = out.get(uom, 0.0) + float(amount)
     return out
 
 
@@ -235,14 +233,19 @@ def _canonical(value: str) -> str | None:
 
 
 def _hold(
-    scope: RecallScope, rows: list[RecallRow], since_us: int | None, until_us: int | None
+    conn: Connection,
+    scope: RecallScope,
+    rows: list[RecallRow],
+    since_us: int | None,
+    until_us: int | None,
 ) -> dict[str, tuple[int, int]]:
     # one holding per (place, node, unit); its subject is the one that received it there. The rows
-    # come in time order, so each holding's events do too.
+    # come in time order, so each holding's events do too. Amounts and subjects were stored at
+    # capture (domain.holders); only a lot stated in several units needs its document.
     holdings: dict[tuple[str | None, str, str], Holding] = {}
     times: dict[str, tuple[int, int]] = {}
-    # an event names several affected nodes (its items, its lot, its trace code): parsed once
-    docs: dict[int, dict[str, Any]] = {}
+    several = {r.pk for r in rows if r.uom == SEVERAL_UNITS and r.role not in _PIECE_ROLES}
+    docs = {pk: orjson.loads(doc) for pk, doc in chain_store.documents_by_pk(conn, several).items()}
     for row in rows:
         if not _inside(row.time_us, since_us, until_us):
             continue
@@ -250,10 +253,14 @@ def _hold(
         column = _column(row.event_type, row.biz_step, row.role)
         if column is None:
             continue
-        doc = docs.get(row.pk)
-        if doc is None:
-            doc = docs[row.pk] = orjson.loads(row.doc)
-        amounts = _PIECE if row.role in _PIECE_ROLES else _amounts(doc, row.node)
+        if row.role in _PIECE_ROLES:
+            amounts = _PIECE
+        elif row.uom == SEVERAL_UNITS:
+            amounts = _amounts(docs[row.pk], row.node, row.role)
+        elif row.uom is None or row.quantity is None:
+            continue
+        else:
+            amounts = {row.uom: row.quantity}
         for uom, amount in amounts.items():
             holding = holdings.get((row.place, row.node, uom))
             if holding is None:
@@ -261,7 +268,7 @@ def _hold(
             if column == "received":
                 holding.received += amount
                 if holding.subject is None:
-                    holding.subject = subject_in(doc, row.namespaces)
+                    holding.subject = row.subject
             elif column == "used":
                 holding.used += amount
             else:

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from zhuisu.domain import epc
+from zhuisu.domain import epc, holders
 from zhuisu.domain.links import LinkKind, field_keys
 
 
@@ -67,46 +67,10 @@ def node_kind(node: str, link_kinds: set[int], *, transformation_id: bool = Fals
     return NodeKind.LOT if node.startswith("urn:epc:class:") else NodeKind.OTHER
 
 
-_OUT_STEPS = frozenset({"shipping", "departing", "retail_selling", "dispensing"})
-_PARTIES = ("owning_party", "possessing_party")
-
-
-def _first(value: Any) -> str | None:
-    if isinstance(value, str) and value:
-        return value
-    if isinstance(value, list):
-        return next((v for v in value if isinstance(v, str) and v), None)
-    return None
-
-
-def _party(doc: Mapping[str, Any], outbound: bool) -> str | None:
-    """The holder named by EPCIS source/destination parties (§7.3.5.4, CBV 2.0 §8.6):
-    the sender's party on an outgoing step, the receiver's on any other."""
-    lists = ("sourceList", "destinationList") if outbound else ("destinationList", "sourceList")
-    for name in lists:
-        for party_type in _PARTIES:
-            for entry in doc.get(name) or ():
-                if isinstance(entry, Mapping) and entry.get("type") == party_type:
-                    value = entry.get("source") or entry.get("destination")
-                    if isinstance(value, str):
-                        return value
-    return None
-
-
 def subject_of(doc: Mapping[str, Any], namespaces: Mapping[str, str]) -> str | None:
-    """The responsible subject of a parsed event: ``zs:subject``, else the EPCIS party."""
-    return _subject(doc, field_keys(namespaces, "subject"))
-
-
-def _subject(doc: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
-    for key in keys:
-        value = doc.get(key)
-        if value:
-            found = _first(value)
-            if found is not None:
-                return found
-            break  # as before: the first key with a value decides, even when it is no string
-    return _party(doc, doc.get("bizStep") in _OUT_STEPS)
+    """The responsible subject of a parsed event: ``zs:subject``, else the EPCIS party
+    (``domain.holders``; capture stores it as ``events.subject``)."""
+    return holders.subject_of(doc, namespaces)
 
 
 @lru_cache(maxsize=1024)
@@ -117,12 +81,7 @@ def _subject_keys(namespaces_text: str | None) -> tuple[str, ...]:
 def subject_of_stored(doc: str, namespaces_text: str | None) -> str | None:
     """``subject_of`` a stored event (its JSON text and namespaces column): the keys are worked
     out once per distinct namespaces value, which a trace of hundreds of events shares."""
-    return _subject(orjson.loads(doc), _subject_keys(namespaces_text))
-
-
-def subject_in(doc: Mapping[str, Any], namespaces_text: str | None) -> str | None:
-    """``subject_of`` a parsed stored event, given its namespaces column as stored."""
-    return _subject(doc, _subject_keys(namespaces_text))
+    return holders.subject_by_keys(orjson.loads(doc), _subject_keys(namespaces_text))
 
 
 @lru_cache(maxsize=1024)

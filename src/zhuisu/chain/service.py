@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Connection
 
 from zhuisu.chain import custody
-from zhuisu.chain.rules import KIND_NAMES, NodeKind, node_kind, subject_of_stored
+from zhuisu.chain.rules import KIND_NAMES, NodeKind, node_kind
 from zhuisu.domain import epc
 from zhuisu.domain.links import CERTAIN, LinkKind, Step
 from zhuisu.domain.parties import canonical_party
@@ -125,8 +125,9 @@ class TraceResult:
     steps: list[TraceEvent] = field(default_factory=list)
     nodes: list[TraceNode] = field(default_factory=list)
     edges: list[TraceEdge] = field(default_factory=list)
-    #: eventID → (stored JSON, namespaces column) of every step the reader may see: the trace read
-    #: them already, so pages that show more of each step need not read them again (not in JSON)
+    #: eventID → (stored JSON, namespaces column) of every step the reader may see, when the trace
+    #: was asked for them (``documents=True``): pages that show more of each step need not read
+    #: them again (not in JSON)
     documents: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     @property
@@ -191,12 +192,15 @@ def trace(
     direction: Direction = Direction.BOTH,
     depth: int | None = None,
     visibility: ColumnElement[bool] | None = None,
+    documents: bool = False,
 ) -> TraceResult:
     """Trace an identifier back to its origins, forward to every destination, or both.
 
     ``visibility`` (access control, issue 3) hides the events the reader may not see: each stays
     in the trace as an opaque hop ("a filed wholesaler in 310101"), so the chain is not broken
-    and nothing of it leaks. None: everything is shown (admins, the CLI)."""
+    and nothing of it leaks. None: everything is shown (admins, the CLI). ``documents``: keep the
+    stored document of every visible step in ``TraceResult.documents`` (pages that show more of
+    each step than the trace does)."""
     if depth is not None and depth < 0:
         raise ValidationFailed("depth 不能为负数", "depth must not be negative")
     start = canonical_identifier(identifier)
@@ -209,7 +213,7 @@ def trace(
         raise NotFound(f"没有记录提到标识符 {identifier}", f"no record names the identifier {identifier}")
     closure.windows[start].append((NEG, POS))
     closure.roles[start] = 0
-    return _assemble(conn, closure, identifier, direction, visibility)
+    return _assemble(conn, closure, identifier, direction, visibility, documents)
 
 
 def _assemble(
@@ -217,11 +221,14 @@ def _assemble(
     closure: _Closure,
     identifier: str,
     direction: Direction,
-    visibility: ColumnElement[bool] | None = None,
+    visibility: ColumnElement[bool] | None,
+    documents: bool,
 ) -> TraceResult:
     nodes = set(closure.roles)
     # one read of the closure's link rows and one of its events (store.chain.trace_data)
-    data = chain_store.trace_data(conn, nodes, closure.start, backward=direction is Direction.BACK)
+    data = chain_store.trace_data(
+        conn, nodes, closure.start, backward=direction is Direction.BACK, with_docs=documents
+    )
     if direction is Direction.BACK:
         data, nodes = _held(closure, data, nodes)
     down = {int(Step.DOWN), int(Step.CONTENT)}
@@ -375,8 +382,8 @@ def _obscured(
 
 
 def _subjects(infos: list[EventInfo]) -> dict[int, str | None]:
-    """The responsible subject of each event, read from its stored document."""
-    return {info.pk: subject_of_stored(info.doc, info.namespaces) if info.doc else None for info in infos}
+    """The responsible subject of each event, as capture stored it (``domain.holders``)."""
+    return {info.pk: info.subject for info in infos}
 
 
 def _step(info: EventInfo, subject: str | None, named: set[str]) -> TraceEvent:

@@ -302,6 +302,7 @@ class EventInfo(NamedTuple):
     biz_location: str | None
     doc: str | None
     namespaces: str | None
+    subject: str | None
 
 
 def _event_columns(with_docs: bool) -> list[Any]:
@@ -319,13 +320,25 @@ def _event_columns(with_docs: bool) -> list[Any]:
     ]
     if with_docs:
         cols += [events.c.doc, events.c.namespaces]
-    return cols
+    return [*cols, events.c.subject]
 
 
 def _info(row: Any, with_docs: bool) -> EventInfo:
     doc, ns = (row[10], row[11]) if with_docs else (None, None)
     return EventInfo(
-        int(row[0]), row[1], int(row[2]), row[3], int(row[4]), row[5], row[6], row[7], row[8], row[9], doc, ns
+        int(row[0]),
+        row[1],
+        int(row[2]),
+        row[3],
+        int(row[4]),
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        doc,
+        ns,
+        row[-1],
     )
 
 
@@ -519,14 +532,22 @@ _VALID_SQL = "e.error_declared = {false} AND e.retracted = {false}"
 # jsonb cast (bench trace, issue 5)
 _EVENT_SQL_COLS = (
     "e.pk, e.event_id, e.event_time_us, e.event_time_offset, e.event_type, e.action, e.biz_step,"
-    " e.disposition, e.read_point, e.biz_location, e.doc, e.namespaces"
+    " e.disposition, e.read_point, e.biz_location, {docs}, e.subject"
 )
+
+
+def _event_sql_cols(with_docs: bool) -> str:
+    """The columns of a trace's events; the documents only when the caller shows more of each step
+    (the consumer page): without them a row is read in about half the time (bench trace)."""
+    return _EVENT_SQL_COLS.format(docs="e.doc, e.namespaces" if with_docs else "NULL, NULL")
 
 
 _trace_event = EventInfo._make
 
 
-def trace_data(conn: Connection, nodes: set[str], start: str, *, backward: bool) -> TraceData:
+def trace_data(
+    conn: Connection, nodes: set[str], start: str, *, backward: bool, with_docs: bool = False
+) -> TraceData:
     """The link rows, events and holders of a trace's closure (SQL built once per statement shape;
     run through the driver, as the walk's hot path, reference/perf-limits.md §4)."""
     sqlite = is_sqlite(conn)
@@ -553,10 +574,11 @@ def trace_data(conn: Connection, nodes: set[str], start: str, *, backward: bool)
             )
             onward.update(str(n) for (n,) in _rows(conn, sql, params))
     valid = _VALID_SQL.format(false="0" if sqlite else "false")
+    columns = _event_sql_cols(with_docs)
     named: list[tuple[str, int, EventInfo]] = []
     for test, params in _in_lists(conn, wanted):
         sql = (
-            f"SELECT i.identifier, i.role, {_EVENT_SQL_COLS}"
+            f"SELECT i.identifier, i.role, {columns}"
             " FROM event_ids i JOIN events e ON e.pk = i.event_pk"
             f" WHERE i.identifier {test} AND {valid}"
         )
@@ -569,7 +591,7 @@ def trace_data(conn: Connection, nodes: set[str], start: str, *, backward: bool)
     } - have
     linking: list[EventInfo] = []
     for test, params in _in_lists(conn, sorted(need)):
-        sql = f"SELECT {_EVENT_SQL_COLS} FROM events e WHERE e.pk {test} AND {valid}"
+        sql = f"SELECT {columns} FROM events e WHERE e.pk {test} AND {valid}"
         linking.extend(_trace_event(r) for r in _rows(conn, sql, params))
     return TraceData(links, steps, onward, named, linking)
 
@@ -578,7 +600,8 @@ _FORWARD_STEPS = frozenset({int(Step.DOWN), int(Step.CONTENT)})
 
 
 class RecallRow(NamedTuple):
-    """One (node, event) pair of a recall, with the stored document."""
+    """One (node, event) pair of a recall: the amount of the node the event stated and the
+    event's responsible subject, both stored at capture (``domain.holders``)."""
 
     node: str
     role: int
@@ -588,25 +611,36 @@ class RecallRow(NamedTuple):
     event_type: int
     biz_step: str | None
     place: str | None
-    doc: str
-    namespaces: str | None
+    quantity: float | None
+    uom: str | None
+    subject: str | None
 
 
 def recall_rows(conn: Connection, nodes: Iterable[str]) -> list[RecallRow]:
-    """(node, event) for every valid event naming one of the nodes, in time order, with its
-    document (driver cursor, no row wrapping)."""
+    """(node, event) for every valid event naming one of the nodes, in time order (driver cursor,
+    no row wrapping; no document is read)."""
     sqlite = is_sqlite(conn)
     valid = _VALID_SQL.format(false="0" if sqlite else "false")
     out: list[RecallRow] = []
     for test, params in _in_lists(conn, sorted(set(nodes))):
         sql = (
             "SELECT i.identifier, i.role, e.pk, e.event_id, e.event_time_us, e.event_type, e.biz_step,"
-            " COALESCE(e.biz_location, e.read_point), e.doc, e.namespaces"
+            " COALESCE(e.biz_location, e.read_point), i.quantity, i.uom, e.subject"
             " FROM event_ids i JOIN events e ON e.pk = i.event_pk"
             f" WHERE i.identifier {test} AND {valid}"
         )
         out.extend(map(RecallRow._make, _rows(conn, sql, params)))
     out.sort(key=lambda r: (r.time_us, r.pk))
+    return out
+
+
+def documents_by_pk(conn: Connection, pks: Iterable[int]) -> dict[int, str]:
+    """The stored JSON of these events (the rare recall row whose amounts need it)."""
+    out: dict[int, str] = {}
+    for test, params in _in_lists(conn, sorted(set(pks))):
+        out.update(
+            (int(pk), doc) for pk, doc in _rows(conn, f"SELECT pk, doc FROM events WHERE pk {test}", params)
+        )
     return out
 
 

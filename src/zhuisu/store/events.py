@@ -36,13 +36,14 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "capture_job",
     "doc",
     "namespaces",
+    "subject",
 )
-ID_COLUMNS: tuple[str, ...] = ("event_pk", "role", "identifier")
+ID_COLUMNS: tuple[str, ...] = ("event_pk", "role", "identifier", "quantity", "uom")
 
 # A row of `events` without its pk (allocated at insert time), in EVENT_COLUMNS[1:] order.
 EventRow = tuple[Any, ...]
-# (index of the event row in the batch, role, identifier)
-IdRow = tuple[int, int, str]
+# (index of the event row in the batch, role, identifier, quantity, uom)
+IdRow = tuple[int, int, str, float | None, str | None]
 
 _CHUNK = 500  # parameters per IN (...) lookup; well under SQLite's 32766 variable limit
 
@@ -80,7 +81,7 @@ def insert_batch(conn: Connection, rows: Sequence[EventRow], ids: Sequence[IdRow
     first = allocate_pks(conn, len(rows))
     pks = list(range(first, first + len(rows)))
     event_values = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
-    id_values = [(first + i, role, ident) for i, role, ident in ids]
+    id_values = [(first + i, *rest) for i, *rest in ids]
     write_rows(conn, event_values, id_values)
     mark_retracted(conn, event_values)
     return pks

@@ -19,13 +19,13 @@ def _config() -> Config:
     return cfg
 
 
-def upgrade(engine: Engine) -> str:
-    """Bring the database to the newest schema; returns the revision it is at."""
+def upgrade(engine: Engine, to: str = "head") -> str:
+    """Bring the database to the newest schema (or to revision ``to``); returns the revision."""
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    return head_revision()
+        command.upgrade(cfg, to)
+    return head_revision() if to == "head" else to
 
 
 def head_revision() -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -88,6 +89,9 @@ events = Table(
     Column("doc", Text, nullable=False),
     # JSON object prefix -> namespace IRI for the extension keys used in doc (null: none)
     Column("namespaces", Text),
+    # the responsible subject of the step (domain.holders.subject_of), worked out at capture so
+    # that traces and recalls read no document for it
+    Column("subject", Text),
     Index(None, "event_hash", "error_declared", unique=True),
     Index(None, "event_id", "error_declared", unique=True),
     Index(None, "event_time_us"),
@@ -107,6 +111,12 @@ event_ids = Table(
     ),
     Column("role", SmallInteger, primary_key=True),
     Column("identifier", Text, primary_key=True),
-    Index(None, "identifier", "event_pk"),
+    # for a lot of a quantity list: the amount stated and its unit (domain.holders.amounts_of:
+    # null when none is stated; uom "*" when the list states the lot in several units)
+    Column("quantity", Float),
+    Column("uom", String(16)),
+    # every column a reader by identifier asks for, so that the index alone answers it (SQLite
+    # reads the table of a WITHOUT ROWID row otherwise: a second seek per row of a recall)
+    Index(None, "identifier", "event_pk", "role", "quantity", "uom"),
     sqlite_with_rowid=False,
 )

@@ -139,7 +139,7 @@ def consumer_trace(conn: Connection, code: str) -> ConsumerTrace:
     except NotFound:
         issued = None
     try:
-        result: TraceResult | None = trace(conn, found.canonical, direction=Direction.BACK)
+        result: TraceResult | None = trace(conn, found.canonical, direction=Direction.BACK, documents=True)
     except NotFound:
         result = None
     if issued is None and result is None:
