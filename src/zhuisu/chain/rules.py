@@ -7,6 +7,7 @@ Pure reading rules over identifiers and stored event documents; the link rules t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -45,7 +46,7 @@ KIND_NAMES: dict[int, str] = {
 _CONTAINER_AIS = ("/00/", "/8003/", "/8004/")
 
 
-def node_kind(node: str, link_kinds: set[int], *, transformation_id: bool = False) -> NodeKind:
+def node_kind(node: str, link_kinds: AbstractSet[int], *, transformation_id: bool = False) -> NodeKind:
     """The kind of a node, from its spelling and the links that reach it."""
     if transformation_id:
         return NodeKind.TRANSFORMATION
