@@ -20,6 +20,9 @@ from zhuisu.store.engine import make_engine
 from zhuisu.store.schema import metadata
 
 POSTGRES_URL = os.environ.get("ZHUISU_TEST_POSTGRES_URL")
+# the server freezes what is alive at its startup out of the garbage collector (zhuisu.runtime): in
+# the test process, where apps start and stop by the hundred, that would keep every test's leftovers
+os.environ.setdefault("ZHUISU_GC_YOUNG_THRESHOLD", "0")
 
 
 def _backends() -> list[object]:

@@ -107,6 +107,15 @@ class Settings(BaseSettings):
             "every worker, such as `redis://127.0.0.1:6379/0`."
         ),
     )
+    gc_young_threshold: int = Field(
+        default=50_000,
+        ge=0,
+        description=(
+            "Allocations between two collections of Python's youngest garbage-collector generation "
+            "in the server (CPython's own default is 700); the objects alive at startup are frozen "
+            "out of every collection. 0 leaves the interpreter's settings alone."
+        ),
+    )
     chain_receipt_hours: int = Field(
         default=72,
         ge=1,

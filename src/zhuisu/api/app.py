@@ -27,6 +27,7 @@ from zhuisu.api.routes import (
 )
 from zhuisu.capture.jobs import recover_interrupted
 from zhuisu.query.delivery import delivery_loop
+from zhuisu.runtime import tune_gc
 from zhuisu.settings import Settings
 from zhuisu.store.engine import make_engine, write_transaction
 from zhuisu.web import routes as web_routes
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         with write_transaction(engine) as conn:
             recover_interrupted(conn)
+        tune_gc(settings)  # last: what startup made stays out of every collection
         # subscription webhooks (EPCIS 2.0 §8.2.5): a background loop, off with a setting
         deliveries: asyncio.Task[None] | None = None
         client = httpx.Client(timeout=settings.subscription_delivery_timeout)

@@ -38,6 +38,7 @@ from sqlalchemy import Connection, Engine
 from zhuisu.api.app import create_app
 from zhuisu.bench.databases import scratch_database
 from zhuisu.chain.service import canonical_identifier
+from zhuisu.runtime import tune_gc
 from zhuisu.settings import Settings
 from zhuisu.store import chain as chain_store
 from zhuisu.store.engine import read_connection
@@ -222,6 +223,7 @@ def run(
         if not every:
             raise RuntimeError("演示城市没有零售追溯码 / the demo city has no retail trace codes")
         chosen = rng.sample(every, min(codes, len(every)))
+        tune_gc(Settings())  # as the server runs (zhuisu.runtime)
         starts = list(_starts(chosen, max(samples, 2), rng))
         lookups, pages, raws = asyncio.run(_time_all(engine, starts))
     return PublicFigures(engine.url.get_backend_name(), len(chosen), events, build_s, lookups, pages, raws)

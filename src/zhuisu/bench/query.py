@@ -39,6 +39,8 @@ from zhuisu.capture.service import ErrorBehaviour
 from zhuisu.domain import epc
 from zhuisu.errors import ConfigurationError
 from zhuisu.query import documents, params, service
+from zhuisu.runtime import tune_gc
+from zhuisu.settings import Settings
 from zhuisu.store import events as event_store
 from zhuisu.store import migrate
 from zhuisu.store import queries as store
@@ -288,6 +290,7 @@ def _export(conn: Connection, total: int) -> tuple[float, float]:
 def measure(engine: Engine, events: int, samples: int = SAMPLES, *, principals: bool = True) -> QueryFigures:
     """The figures on a built store of ``events`` events (with ``principals``, also as the
     enterprise and the regulator; their subject and master data are filed first)."""
+    tune_gc(Settings())  # as the server runs (zhuisu.runtime)
     if principals:
         file_principals(engine)
     with read_connection(engine) as conn:

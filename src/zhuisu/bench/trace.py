@@ -41,6 +41,8 @@ from zhuisu.domain.holders import amounts_of, subject_by_keys
 from zhuisu.domain.links import derive, field_keys, keys_for, walk_template
 from zhuisu.domain.roles import EVENT_TYPE_CODES, QUANTITY_ROLES
 from zhuisu.errors import ConfigurationError
+from zhuisu.runtime import tune_gc
+from zhuisu.settings import Settings
 from zhuisu.store import chain as chain_store
 from zhuisu.store import events as event_store
 from zhuisu.store import migrate
@@ -256,14 +258,21 @@ def build(engine: Engine, links: int, seed: int = 5) -> tuple[int, int, int]:
 # --------------------------------------------------------------------------- timing
 
 
-def _each(starts: list[str], fn: Callable[[str], object]) -> list[float]:
-    """Milliseconds of ``fn`` for each start."""
-    out: list[float] = []
-    for start in starts:
-        began = time.perf_counter()
-        fn(start)
-        out.append(1000 * (time.perf_counter() - began))
-    return out
+def _paired(
+    starts: list[str], ours: Callable[[str], object], raw: Callable[[str], object]
+) -> tuple[list[float], list[float]]:
+    """Milliseconds of ``ours`` and ``raw`` for each start, taking turns at going first: whichever
+    runs first reads the start's pages cold (the OS cache, SQLite's map), so a fixed order would
+    hand the other one warm pages every time."""
+    mine: list[float] = []
+    theirs: list[float] = []
+    for n, start in enumerate(starts):
+        order = ((ours, mine), (raw, theirs)) if n % 2 == 0 else ((raw, theirs), (ours, mine))
+        for fn, out in order:
+            began = time.perf_counter()
+            fn(start)
+            out.append(1000 * (time.perf_counter() - began))
+    return mine, theirs
 
 
 def expected_events(links: int, seed: int = 5) -> int:
@@ -322,6 +331,7 @@ def measure(engine: Engine, links: int, events: int, build_s: float, samples: in
     """The figures on a built chain of ``links`` (the starts drawn as ``build`` numbered the lots)."""
     rng = random.Random(seed + 1)
     farms = max(links // LINKS_PER_FARM_BATCH, 20)
+    tune_gc(Settings())  # as the server runs (zhuisu.runtime)
     backs = [lot("R", rng.randrange(30 * farms)) for _ in range(samples)]
     forwards = [lot("F", rng.randrange(farms)) for _ in range(samples)]
     recall = [lot("F", b) for b in rng.sample(range(farms), min(1000, farms))]
@@ -331,11 +341,19 @@ def measure(engine: Engine, links: int, events: int, build_s: float, samples: in
         for start in backs[:50] + forwards[:50]:  # warm the page cache and the statement cache
             trace(conn, start, direction=Direction.BACK)
             chain_store.raw_closure(conn, [start], backward=False)
-        back = _each(backs, lambda s: trace(conn, s, direction=Direction.BACK))
-        raw_back = _each(backs, lambda s: chain_store.raw_closure(conn, [s], backward=True))
-        forward = _each(forwards, lambda s: trace(conn, s, direction=Direction.FORWARD))
-        raw_forward = _each(forwards, lambda s: chain_store.raw_closure(conn, [s], backward=False))
+        back, raw_back = _paired(
+            backs,
+            lambda s: trace(conn, s, direction=Direction.BACK),
+            lambda s: chain_store.raw_closure(conn, [s], backward=True),
+        )
+        forward, raw_forward = _paired(
+            forwards,
+            lambda s: trace(conn, s, direction=Direction.FORWARD),
+            lambda s: chain_store.raw_closure(conn, [s], backward=False),
+        )
         recall_scope(conn, recall[:10])
+        # the walk's pages once for both, untimed: whichever ran first would read them cold
+        chain_store.raw_closure(conn, recall, backward=False)
         t0 = time.perf_counter()
         scope = recall_scope(conn, recall)
         recall_s = time.perf_counter() - t0
