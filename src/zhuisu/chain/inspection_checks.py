@@ -35,11 +35,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-import orjson
 from sqlalchemy import Connection
 
 from zhuisu.chain.findings import CheckOptions, Finding, FindingKind, finding, timestamp
-from zhuisu.chain.rules import namespaces_of, subject_of
 from zhuisu.domain.links import ALL_CHILDREN, LinkKind, Step, is_hub
 from zhuisu.domain.roles import EVENT_TYPE_CODES, IdRole
 from zhuisu.store import chain as chain_store
@@ -196,8 +194,7 @@ def _some(values: list[str] | tuple[str, ...], zh: bool) -> str:
 
 def _finding(e: WindowEvent, offence: _Offence) -> Finding:
     test = offence.test
-    subject = subject_of(orjson.loads(e.doc), namespaces_of(e.namespaces))
-    holder = [h for h in (e.biz_location, subject) if h]
+    holder = [h for h in (e.biz_location, e.subject) if h]
     moved = sorted(offence.moved)
     who = " / ".join(holder) or "-"
     zh_verb, en_verb = _verb(e)

@@ -1,7 +1,7 @@
-"""What the chain shows about nodes and events: node kinds and the holder of a step.
+"""What the chain shows about nodes: their kinds, the stored namespaces, reconciliation tolerances.
 
-Pure reading rules over identifiers and stored event documents; the link rules themselves are in
-``zhuisu.domain.links`` (they run at capture).
+Pure reading rules over identifiers and stored columns; the link rules themselves are in
+``zhuisu.domain.links`` and the holder of a step in ``zhuisu.domain.holders`` (both run at capture).
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
 
 import orjson
 
-from zhuisu.domain import epc, holders
-from zhuisu.domain.links import LinkKind, field_keys
+from zhuisu.domain import epc
+from zhuisu.domain.links import LinkKind
 
 
 class NodeKind(StrEnum):
@@ -66,23 +65,6 @@ def node_kind(node: str, link_kinds: AbstractSet[int], *, transformation_id: boo
     if LinkKind.BIZ_TRANSACTION in link_kinds:
         return NodeKind.TRANSACTION
     return NodeKind.LOT if node.startswith("urn:epc:class:") else NodeKind.OTHER
-
-
-def subject_of(doc: Mapping[str, Any], namespaces: Mapping[str, str]) -> str | None:
-    """The responsible subject of a parsed event: ``zs:subject``, else the EPCIS party
-    (``domain.holders``; capture stores it as ``events.subject``)."""
-    return holders.subject_of(doc, namespaces)
-
-
-@lru_cache(maxsize=1024)
-def _subject_keys(namespaces_text: str | None) -> tuple[str, ...]:
-    return field_keys(namespaces_of(namespaces_text), "subject")
-
-
-def subject_of_stored(doc: str, namespaces_text: str | None) -> str | None:
-    """``subject_of`` a stored event (its JSON text and namespaces column): the keys are worked
-    out once per distinct namespaces value, which a trace of hundreds of events shares."""
-    return holders.subject_by_keys(orjson.loads(doc), _subject_keys(namespaces_text))
 
 
 @lru_cache(maxsize=1024)

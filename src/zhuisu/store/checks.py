@@ -35,6 +35,7 @@ class WindowEvent:
     time_us: int
     doc: str
     namespaces: str | None
+    subject: str | None  # the responsible subject, stored at capture (domain.holders)
 
 
 def _valid() -> Any:
@@ -53,11 +54,14 @@ _COLS = (
     events.c.event_time_us,
     events.c.doc,
     events.c.namespaces,
+    events.c.subject,
 )
 
 
 def _event(row: Any) -> WindowEvent:
-    return WindowEvent(int(row[0]), row[1], int(row[2]), row[3], row[4], row[5], int(row[6]), row[7], row[8])
+    return WindowEvent(
+        int(row[0]), row[1], int(row[2]), row[3], row[4], row[5], int(row[6]), row[7], row[8], row[9]
+    )
 
 
 def window_events(conn: Connection, since_us: int, until_us: int) -> list[WindowEvent]:
