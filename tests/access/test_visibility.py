@@ -25,7 +25,7 @@ def test_region_prefixes_follow_gb_t_2260_levels(code: str, prefix: str) -> None
 
 def _count(engine: Engine, name: str | None) -> int:
     with engine.connect() as conn:
-        clause = access.visibility_of(conn, name)
+        clause = access.restriction(access.visible_to_name(conn, name))
         stmt = select(func.count()).select_from(events)
         return int(conn.execute(stmt if clause is None else stmt.where(clause)).scalar_one())
 

@@ -68,3 +68,15 @@ def test_recall_errors(engine: Engine) -> None:
         _scope(engine, "NO-SUCH-CODE")
     with pytest.raises(ValidationFailed):
         _scope(engine)
+
+
+def test_a_lot_received_in_two_units_is_held_in_each(engine: Engine) -> None:
+    """One receipt states lot WA twice, in kilograms and in pieces: the stored row cannot hold two
+    amounts (uom "*"), so the recall sums that list from the document, per unit."""
+    chain = sc.pork_chain()
+    chain[6]["quantityList"] = [sc.qty(sc.LOT_A, 800, "KGM"), sc.qty(sc.LOT_A, 4, "H87")]
+    store(engine, chain)
+    held = {
+        (h.uom, h.received, h.still_holds) for h in _scope(engine, sc.PIGS).holdings if h.identifier == LOT_A
+    }
+    assert held == {("KGM", 800, 795), ("H87", 4, 4)}

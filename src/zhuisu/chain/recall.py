@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -34,7 +33,7 @@ from zhuisu.chain.findings import timestamp
 from zhuisu.chain.rules import NodeKind, node_kind
 from zhuisu.chain.service import canonical_identifier
 from zhuisu.domain import epc
-from zhuisu.domain.holders import SEVERAL_UNITS
+from zhuisu.domain.holders import SEVERAL_UNITS, unit_sums
 from zhuisu.domain.roles import EVENT_TYPE_CODES, QUANTITY_ROLES, IdRole
 from zhuisu.errors import NotFound, ValidationFailed
 from zhuisu.store import chain as chain_store
@@ -208,37 +207,8 @@ _BATCH_PREFIX = "urn:zhuisu:batch:"
 _NO_KINDS: frozenset[int] = frozenset()
 
 
-def _amounts(doc: dict[str, Any], node: str, role: int) -> dict[str, float]:
-    """The quantities of the lot ``node`` the event's list of ``role`` states, per unit of measure
-    (when it states several units: one stored amount per row cannot hold them)."""
-    out: dict[str, float] = {}
-    for element in doc.get(_LIST_OF_ROLE.get(role, "")) or ():
-        if not isinstance(element, dict):
-            continue
-        cls = element.get("epcClass")
-        amount = element.get("quantity")
-        if amount is None or amount is True or amount is False or not isinstance(cls, str):
-            continue
-        if cls == node or _canonical(cls) == node:
-            uom = str(element.get("uom") or "EA")
-            out[uom] = out.get(uom, 0.0) + float(amount)
-    return out
-
-
 _PIECE_ITEMS = (("EA", 1.0),)
 _UNSET = "unset"
-
-
-def _same(value: str, node: str) -> bool:
-    return value == node or _canonical(value) == node
-
-
-@lru_cache(maxsize=65_536)
-def _canonical(value: str) -> str | None:
-    try:
-        return epc.canonical(value)
-    except ValueError:
-        return None
 
 
 def _hold(
@@ -274,7 +244,8 @@ def _hold(
         elif row.quantity is not None and row.uom is not None:
             amounts = ((row.uom, row.quantity),)
         elif row.uom == SEVERAL_UNITS:
-            amounts = _amounts(docs[row.pk], row.node, row.role).items()
+            elements = docs[row.pk].get(_LIST_OF_ROLE.get(row.role, ""))
+            amounts = unit_sums(elements, epc.canonical).get(row.node, {}).items()
         else:
             continue  # no amount stated
         for uom, amount in amounts:

@@ -231,8 +231,7 @@ def _assemble(
     )
     if direction is Direction.BACK:
         data, nodes = _held(closure, data, nodes)
-    down = {int(Step.DOWN), int(Step.CONTENT)}
-    every = [e for e, st in zip(data.links, data.steps, strict=True) if st in down]
+    every = [e for e, st in zip(data.links, data.steps, strict=True) if st in _DOWNWARD]
     edges = [e for e in every if e.dst in nodes]
     own = {e.event_pk for e in data.links if e.src == closure.start}
     # backward, a node's sales to other buyers before ours are not our history: an event whose
@@ -287,6 +286,10 @@ def _assemble(
     return result
 
 
+#: the steps a link row takes downstream: to what a node went into, or to what it contained
+_DOWNWARD = frozenset({int(Step.DOWN), int(Step.CONTENT)})
+
+
 def _held(
     closure: _Closure, data: chain_store.TraceData, nodes: set[str]
 ) -> tuple[chain_store.TraceData, set[str]]:
@@ -299,9 +302,8 @@ def _held(
     if held.nodes >= nodes and not held.held:
         return data, nodes
     kept = held.nodes & nodes
-    forward = {int(Step.DOWN), int(Step.CONTENT)}
     gone_on = {
-        e.src for e, st in zip(data.links, data.steps, strict=True) if st in forward and e.src not in kept
+        e.src for e, st in zip(data.links, data.steps, strict=True) if st in _DOWNWARD and e.src not in kept
     }
     pairs = [(e, st) for e, st in zip(data.links, data.steps, strict=True) if e.src in kept]
     named = [

@@ -59,11 +59,10 @@ def subject_of(doc: Mapping[str, Any], namespaces: Mapping[str, str]) -> str | N
     return subject_by_keys(doc, field_keys(namespaces, "subject"))
 
 
-def amounts_of(elements: Any, canonical: Callable[[str], str]) -> dict[str, tuple[float | None, str | None]]:
-    """Per lot (canonical key) of one quantity list: (amount, unit) — the sum of its elements when
-    they share one unit; (None, None) when no element states an amount; (None, SEVERAL_UNITS)
-    when they state several units. Elements that are not QuantityElements are skipped (capture
-    rejected them before this runs)."""
+def unit_sums(elements: Any, canonical: Callable[[str], str]) -> dict[str, dict[str, float]]:
+    """Per lot (canonical key) of one quantity list: the amount its elements state per unit (an
+    empty mapping for a lot no element gives an amount). Elements that are not QuantityElements
+    are skipped (capture rejected them before this runs)."""
     sums: dict[str, dict[str, float]] = {}
     for element in elements or ():
         if not isinstance(element, Mapping) or not isinstance(element.get("epcClass"), str):
@@ -78,8 +77,15 @@ def amounts_of(elements: Any, canonical: Callable[[str], str]) -> dict[str, tupl
             continue
         uom = str(element.get("uom") or "EA")
         units[uom] = units.get(uom, 0.0) + float(amount)
+    return sums
+
+
+def amounts_of(elements: Any, canonical: Callable[[str], str]) -> dict[str, tuple[float | None, str | None]]:
+    """Per lot of one quantity list, what one ``event_ids`` row stores: (amount, unit) when its
+    elements share one unit; (None, None) when none states an amount; (None, SEVERAL_UNITS) when
+    they state several units (``unit_sums`` of the document then has them)."""
     out: dict[str, tuple[float | None, str | None]] = {}
-    for key, units in sums.items():
+    for key, units in unit_sums(elements, canonical).items():
         if not units:
             out[key] = (None, None)
         elif len(units) == 1:

@@ -241,16 +241,18 @@ def _parties(subject_keys: Sequence[str], regions: Sequence[str], marks: Sequenc
     return Visibility(("parties", len(subject_keys), region_term, len(marks)), tuple(values))
 
 
-def _take(binds: Iterator[BindParameter[Any]], count: int) -> list[BindParameter[Any]]:
+def take_binds(binds: Iterator[BindParameter[Any]], count: int) -> list[BindParameter[Any]]:
+    """The next ``count`` bound parameters (a shape's terms consume their values in order; the
+    filter shapes of ``store.queries`` too)."""
     return [next(binds) for _ in range(count)]
 
 
 def _identifiers(shape: VisibilityShape, binds: Iterator[BindParameter[Any]]) -> CompoundSelect[Any]:
     """The SELECT of every identifier a ``("parties", …)`` shape stands for (see identifiers_of)."""
     _, key_count, region_term, mark_count = shape
-    keys = _take(binds, key_count)
-    patterns = _take(binds, region_term) if isinstance(region_term, int) else []
-    marks = _take(binds, mark_count)
+    keys = take_binds(binds, key_count)
+    patterns = take_binds(binds, region_term) if isinstance(region_term, int) else []
+    marks = take_binds(binds, mark_count)
     by_region = region_term is not None
 
     def in_regions(column: ColumnElement[Any]) -> ColumnElement[bool]:
@@ -389,14 +391,6 @@ def visible_to_name(
             return NOTHING
         grants = (user.role, orjson.loads(user.subject_keys), orjson.loads(user.regions))
     return visible_to(grants[0], principal_name, grants[1], grants[2])
-
-
-def visibility_of(
-    conn: Connection, principal_name: str | None, *, now_us: int | None = None
-) -> ColumnElement[bool] | None:
-    """:func:`visible_to_name` as one WHERE clause on ``events`` (None: everything)."""
-    found = visible_to_name(conn, principal_name, now_us=now_us)
-    return None if found is None else found.clause()
 
 
 def holder_profiles(conn: Connection, identifiers: Iterable[str]) -> dict[str, tuple[str, str]]:

@@ -45,7 +45,7 @@ from zhuisu.domain.links import (
 )
 from zhuisu.store.chain_tables import chain_links
 from zhuisu.store.engine import is_sqlite
-from zhuisu.store.events import bulk_insert
+from zhuisu.store.events import bulk_insert, valid, valid_sql
 from zhuisu.store.tables import event_ids, events
 
 LINK_COLUMNS = ("node", "step", "other", "t_us", "event_pk", "kind", "confidence", "reason")
@@ -117,7 +117,7 @@ def linkable_events(conn: Connection, after_pk: int, limit: int) -> list[tuple[i
     ``after_pk`` that may state links: neither error declarations nor retracted (§7.4.1.4)."""
     stmt = (
         select(events.c.pk, events.c.event_time_us, events.c.doc, events.c.namespaces)
-        .where(events.c.pk > after_pk, _valid())
+        .where(events.c.pk > after_pk, valid())
         .order_by(events.c.pk)
         .limit(limit)
     )
@@ -342,11 +342,6 @@ def _info(row: Any, with_docs: bool) -> EventInfo:
     )
 
 
-def _valid() -> Any:
-    """Neither an error declaration nor an event that one declares erroneous (§7.4.1.4)."""
-    return events.c.error_declared.is_(False) & events.c.retracted.is_(False)
-
-
 def events_of_nodes(
     conn: Connection, nodes: Iterable[str], *, with_docs: bool
 ) -> list[tuple[str, int, EventInfo]]:
@@ -356,7 +351,7 @@ def events_of_nodes(
     stmt = (
         select(event_ids.c.identifier, event_ids.c.role, *_event_columns(with_docs))
         .join(events, events.c.pk == event_ids.c.event_pk)
-        .where(event_ids.c.identifier.in_(bindparam("ids", expanding=True)), _valid())
+        .where(event_ids.c.identifier.in_(bindparam("ids", expanding=True)), valid())
     )
     for start in range(0, len(wanted), _CHUNK):
         for row in conn.execute(stmt, {"ids": wanted[start : start + _CHUNK]}):
@@ -368,7 +363,7 @@ def events_by_pk(conn: Connection, pks: Iterable[int], *, with_docs: bool) -> li
     wanted = list(dict.fromkeys(pks))
     out: list[EventInfo] = []
     stmt = select(*_event_columns(with_docs)).where(
-        events.c.pk.in_(bindparam("pks", expanding=True)), _valid()
+        events.c.pk.in_(bindparam("pks", expanding=True)), valid()
     )
     for start in range(0, len(wanted), _CHUNK):
         rows = conn.execute(stmt, {"pks": wanted[start : start + _CHUNK]})
@@ -525,8 +520,6 @@ def _in_lists(conn: Connection, values: Sequence[Any]) -> Iterable[tuple[str, li
     yield "= ANY(%s)", [list(values)]
 
 
-#: a valid event (``_valid``): the flags, kept by ``store.events.mark_retracted``
-_VALID_SQL = "e.error_declared = {false} AND e.retracted = {false}"
 # the stored document comes along: orjson reads one in about 2 µs, which measured no slower than
 # SQLite's json_extract of the few fields a trace needs and several times faster than PostgreSQL's
 # jsonb cast (bench trace, issue 5)
@@ -550,7 +543,6 @@ def trace_data(
 ) -> TraceData:
     """The link rows, events and holders of a trace's closure (SQL built once per statement shape;
     run through the driver, as the walk's hot path, reference/perf-limits.md §4)."""
-    sqlite = is_sqlite(conn)
     wanted = sorted(nodes)
     links: list[EdgeRow] = []
     steps: list[int] = []
@@ -573,7 +565,7 @@ def trace_data(
                 f" AND step IN ({int(Step.DOWN)}, {int(Step.CONTENT)})"
             )
             onward.update(str(n) for (n,) in _rows(conn, sql, params))
-    valid = _VALID_SQL.format(false="0" if sqlite else "false")
+    valid = valid_sql(conn)
     columns = _event_sql_cols(with_docs)
     named: list[tuple[str, int, EventInfo]] = []
     for test, params in _in_lists(conn, wanted):
@@ -619,8 +611,7 @@ class RecallRow(NamedTuple):
 def recall_rows(conn: Connection, nodes: Iterable[str]) -> list[RecallRow]:
     """(node, event) for every valid event naming one of the nodes, in time order (driver cursor,
     no row wrapping; no document is read)."""
-    sqlite = is_sqlite(conn)
-    valid = _VALID_SQL.format(false="0" if sqlite else "false")
+    valid = valid_sql(conn)
     out: list[RecallRow] = []
     for test, params in _in_lists(conn, sorted(set(nodes))):
         sql = (

@@ -17,6 +17,7 @@ from zhuisu.store.chain import LINK_COLUMNS, stored_row, with_hubs
 from zhuisu.store.chain_tables import chain_links
 from zhuisu.store.check_tables import chain_finding_refs, chain_findings
 from zhuisu.store.engine import is_sqlite
+from zhuisu.store.events import valid
 from zhuisu.store.tables import event_ids, events
 
 _CHUNK = 500
@@ -36,12 +37,6 @@ class WindowEvent:
     doc: str
     namespaces: str | None
     subject: str | None  # the responsible subject, stored at capture (domain.holders)
-
-
-def _valid() -> Any:
-    """Neither an error declaration nor an event one declares erroneous (EPCIS 2.0 §7.4.1.4; the
-    flags kept by ``store.events.mark_retracted``)."""
-    return events.c.error_declared.is_(False) & events.c.retracted.is_(False)
 
 
 _COLS = (
@@ -68,7 +63,7 @@ def window_events(conn: Connection, since_us: int, until_us: int) -> list[Window
     """Valid events with since ≤ eventTime < until, in time order (index on event_time_us)."""
     stmt = (
         select(*_COLS)
-        .where(events.c.event_time_us >= since_us, events.c.event_time_us < until_us, _valid())
+        .where(events.c.event_time_us >= since_us, events.c.event_time_us < until_us, valid())
         .order_by(events.c.event_time_us, events.c.pk)
     )
     return [_event(row) for row in conn.execute(stmt)]
@@ -85,7 +80,7 @@ def events_with_disposition(
             events.c.event_time_us >= since_us,
             events.c.event_time_us < until_us,
             events.c.disposition == disposition,
-            _valid(),
+            valid(),
         )
         .order_by(events.c.event_time_us, events.c.pk)
     )
@@ -94,7 +89,7 @@ def events_with_disposition(
 
 def valid_event(conn: Connection, event_id: str) -> WindowEvent | None:
     """The valid event with this eventID (None when there is none or it was declared erroneous)."""
-    stmt = select(*_COLS).where(events.c.event_id == event_id, _valid())
+    stmt = select(*_COLS).where(events.c.event_id == event_id, valid())
     row = conn.execute(stmt).first()
     return None if row is None else _event(row)
 
@@ -102,7 +97,7 @@ def valid_event(conn: Connection, event_id: str) -> WindowEvent | None:
 def events_by_pk(conn: Connection, pks: Iterable[int]) -> dict[int, WindowEvent]:
     wanted = list(dict.fromkeys(pks))
     out: dict[int, WindowEvent] = {}
-    stmt = select(*_COLS).where(events.c.pk.in_(bindparam("pks", expanding=True)), _valid())
+    stmt = select(*_COLS).where(events.c.pk.in_(bindparam("pks", expanding=True)), valid())
     for start in range(0, len(wanted), _CHUNK):
         for row in conn.execute(stmt, {"pks": wanted[start : start + _CHUNK]}):
             out[int(row[0])] = _event(row)

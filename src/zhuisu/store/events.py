@@ -46,6 +46,21 @@ EventRow = tuple[Any, ...]
 IdRow = tuple[int, int, str, float | None, str | None]
 
 _CHUNK = 500  # parameters per IN (...) lookup; well under SQLite's 32766 variable limit
+# positions in a row of EVENT_COLUMNS (pk included), as ``insert_batch`` writes it
+_EVENT_ID = EVENT_COLUMNS.index("event_id")
+_DECLARED = EVENT_COLUMNS.index("error_declared")
+
+
+def valid() -> Any:
+    """A valid event: neither an error declaration nor an event that one declares erroneous
+    (EPCIS 2.0 §7.4.1.4; the flags kept by ``mark_retracted``). What traces, recalls and checks read."""
+    return events.c.error_declared.is_(False) & events.c.retracted.is_(False)
+
+
+def valid_sql(conn: Connection, alias: str = "e") -> str:
+    """``valid`` as driver SQL on the events table named ``alias`` (the drivers' hot paths)."""
+    false = "0" if is_sqlite(conn) else "false"
+    return f"{alias}.error_declared = {false} AND {alias}.retracted = {false}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +108,7 @@ def mark_retracted(conn: Connection, event_values: Sequence[tuple[Any, ...]]) ->
     name, and the new originals an already stored declaration names (one index seek each)."""
     if not event_values:
         return
-    declared = sorted({row[1] for row in event_values if row[13]})
+    declared = sorted({row[_EVENT_ID] for row in event_values if row[_DECLARED]})
     for start in range(0, len(declared), _CHUNK):
         conn.execute(
             update(events)
@@ -102,7 +117,7 @@ def mark_retracted(conn: Connection, event_values: Sequence[tuple[Any, ...]]) ->
             )
             .values(retracted=True)
         )
-    pks = [row[0] for row in event_values if not row[13]]
+    pks = [row[0] for row in event_values if not row[_DECLARED]]
     if not pks:
         return
     decl = events.alias("decl")

@@ -49,7 +49,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from zhuisu.store.access import Visibility, restriction, visible_where
+from zhuisu.store.access import Visibility, restriction, take_binds, visible_where
 from zhuisu.store.query_tables import locations, named_queries, parties
 from zhuisu.store.tables import event_ids, events
 
@@ -228,10 +228,6 @@ def _in(column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool
     return column == values[0] if len(values) == 1 else column.in_(list(values))
 
 
-def _take(binds: Iterator[BindParameter[Any]], count: int) -> list[BindParameter[Any]]:
-    return [next(binds) for _ in range(count)]
-
-
 def _clauses(shape: Shape, binds: Iterator[BindParameter[Any]]) -> list[ColumnElement[bool]]:
     """The WHERE clauses of a shape, each value a bound parameter taken from ``binds`` in order."""
     c = events.c
@@ -239,7 +235,7 @@ def _clauses(shape: Shape, binds: Iterator[BindParameter[Any]]) -> list[ColumnEl
     for term in shape:
         kind = term[0]
         if kind == "in":
-            out.append(_in(c[term[1]], _take(binds, term[2])))
+            out.append(_in(c[term[1]], take_binds(binds, term[2])))
         elif kind == "ge":
             out.append(c[term[1]] >= next(binds))
         elif kind == "lt":
@@ -247,13 +243,13 @@ def _clauses(shape: Shape, binds: Iterator[BindParameter[Any]]) -> list[ColumnEl
         elif kind == "declared":
             out.append(c.error_declared == next(binds))
         elif kind == "ids":
-            exact = _take(binds, term[1])
+            exact = take_binds(binds, term[1])
             matches = [_in(event_ids.c.identifier, exact)] if exact else []
             for _ in range(term[2]):
                 low, high = next(binds), next(binds)
                 matches.append(and_(event_ids.c.identifier >= low, event_ids.c.identifier < high))
             inner = select(event_ids.c.event_pk).where(
-                or_(*matches) if matches else false(), _in(event_ids.c.role, _take(binds, term[3]))
+                or_(*matches) if matches else false(), _in(event_ids.c.role, take_binds(binds, term[3]))
             )
             out.append(c.pk.in_(inner))
         else:
